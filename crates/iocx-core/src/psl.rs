@@ -10,9 +10,31 @@ use std::sync::LazyLock;
 use publicsuffix::{List, Psl};
 
 static LIST: LazyLock<List> = LazyLock::new(|| {
-    include_str!("../data/public_suffix_list.dat")
-        .parse()
-        .expect("the bundled public suffix list parses")
+    let source = include_str!("../data/public_suffix_list.dat");
+    // The list writes internationalised rules in Unicode; iocx looks names up
+    // as A-labels, so every such rule is added once more in punycode.
+    let mut text = String::with_capacity(source.len() + 64 * 1024);
+    for line in source.lines() {
+        text.push_str(line);
+        text.push('\n');
+        let rule = line.trim();
+        if rule.is_ascii() || rule.starts_with("//") {
+            continue;
+        }
+        let (prefix, name) = match rule.strip_prefix("*.") {
+            Some(rest) => ("*.", rest),
+            None => match rule.strip_prefix('!') {
+                Some(rest) => ("!", rest),
+                None => ("", rule),
+            },
+        };
+        if let Ok(ascii) = idna::domain_to_ascii(name) {
+            text.push_str(prefix);
+            text.push_str(&ascii);
+            text.push('\n');
+        }
+    }
+    text.parse().expect("the bundled public suffix list parses")
 });
 
 /// Forces the list to be parsed now rather than on first lookup.

@@ -1,6 +1,53 @@
 //! The extractor: configuration, the public entry points and match ordering.
+//!
+//! `find_all` builds the refanged [`view`], runs the anchor [`scan`] and the
+//! anchor-free [`tokens`] passes over it, then maps every candidate back to
+//! input offsets, drops kinds that were not asked for and sorts by position.
 
-use crate::{IndicatorKind, Match};
+mod context;
+mod host;
+mod network;
+mod scan;
+mod tokens;
+mod url;
+mod view;
+
+use crate::{IndicatorKind, Match, Span};
+
+/// What the scanners need to know of the configuration.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Settings {
+    pub(crate) all_parts: bool,
+    pub(crate) strictness: Strictness,
+}
+
+/// A candidate in view offsets, before it becomes a [`Match`].
+#[derive(Clone, Debug)]
+pub(crate) struct Found {
+    pub(crate) kind: IndicatorKind,
+    pub(crate) value: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) port: Option<u16>,
+    /// Defanged in a way the view does not record (a scheme like `hxxp`).
+    pub(crate) forced_defang: bool,
+    /// A part of a larger match, reported only with `all_parts`.
+    pub(crate) part: bool,
+}
+
+impl Found {
+    pub(crate) fn new(kind: IndicatorKind, value: String, start: usize, end: usize) -> Found {
+        Found {
+            kind,
+            value,
+            start,
+            end,
+            port: None,
+            forced_defang: false,
+            part: false,
+        }
+    }
+}
 
 /// How hard the context guards work against false positives.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,7 +162,54 @@ impl Extractor {
 
     /// Every match in `haystack`, in input order, as a vector.
     pub fn find_all(&self, haystack: &[u8]) -> Vec<Match> {
-        let _ = (haystack, self.refang, self.all_parts, self.strictness);
-        Vec::new()
+        let view = view::View::new(haystack);
+        let settings = Settings {
+            all_parts: self.all_parts,
+            strictness: self.strictness,
+        };
+        let mut scanner = scan::Scanner::new(&view, &settings);
+        let wants_network = IndicatorKind::ALL
+            .iter()
+            .any(|k| k.is_network() && self.reports(*k));
+        if wants_network || self.reports(IndicatorKind::Ssdeep) {
+            scanner.run();
+        }
+        let mut found = scanner.out;
+        let text = view.text();
+        if IndicatorKind::ALL.iter().any(|k| k.is_hash() && self.reports(*k)) {
+            tokens::find_hashes(text, &mut found);
+        }
+        if self.reports(IndicatorKind::Cve) {
+            tokens::find_cves(text, &mut found);
+        }
+        if self.reports(IndicatorKind::Asn) {
+            tokens::find_asns(text, &mut found);
+        }
+        let mut matches: Vec<Match> = found
+            .into_iter()
+            .filter(|f| self.reports(f.kind))
+            .map(|f| {
+                let start = view.raw_start(f.start);
+                let end = view.raw_end(f.end).max(start);
+                let value = if self.refang {
+                    f.value
+                } else {
+                    String::from_utf8_lossy(&haystack[start..end]).into_owned()
+                };
+                Match {
+                    kind: f.kind,
+                    value,
+                    span: Span::new(start, end),
+                    defanged: f.forced_defang || view.edited(start, end),
+                    port: f.port,
+                }
+            })
+            .collect();
+        matches.sort_by(|a, b| {
+            (a.span.start, std::cmp::Reverse(a.span.end), a.kind)
+                .cmp(&(b.span.start, std::cmp::Reverse(b.span.end), b.kind))
+        });
+        matches.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
+        matches
     }
 }

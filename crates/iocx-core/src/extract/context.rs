@@ -1,0 +1,242 @@
+//! Context guards: the reasons a syntactically valid, undefanged candidate is
+//! still not an indicator.
+//!
+//! Reports are full of names that parse as domains (`setup.zip`,
+//! `System.Security`, `obj.name`, `ASP.NET`) and dotted numbers that parse as
+//! addresses (`version 1.2.3.4`). A defanged candidate never reaches these
+//! checks: whoever defanged it meant it as an indicator. The checks only look
+//! at a few bytes around the candidate (and, for tables, the header line of
+//! the table it sits in), so their cost is per candidate, not per byte.
+
+use crate::Strictness;
+
+/// TLDs that are, far more often than not, a file extension in reports.
+const FILE_TLDS: &[&str] = &[
+    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab",
+];
+
+/// TLDs that are also file extensions, but are common domain suffixes: file
+/// only with a file context around them.
+const FILE_TLDS_IN_CONTEXT: &[&str] = &[
+    "com", "app", "one", "pub", "ai", "cc", "ms", "run", "bin", "link", "exe", "dll", "info",
+    "dat", "img", "docx", "rar", "pl", "rs",
+];
+
+/// Words that announce a file name before it.
+const FILE_WORDS_BEFORE: &[&str] = &[
+    "file", "files", "filename", "attachment", "attached", "dropped", "drops", "drop", "named",
+    "called", "archive", "executable", "binary", "script", "document", "installer", "module",
+    "library", "dll", "sample", "process", "launched", "executes", "executed", "runs", "opened",
+    "extracted", "unpacked", "saved", "writes", "wrote", "creates", "created",
+];
+
+/// Words that announce a file name after it.
+const FILE_WORDS_AFTER: &[&str] = &[
+    "file", "files", "attachment", "archive", "executable", "binary", "script", "document",
+    "installer", "module", "library", "process",
+];
+
+/// Object names that make `x.name` a property access, not a domain.
+const CODE_OBJECTS: &[&str] = &[
+    "this", "self", "obj", "object", "document", "window", "console", "math", "json", "string",
+    "system", "process", "request", "response", "req", "res", "err", "error", "event", "args",
+    "kwargs", "ctx", "context", "config", "cfg", "settings", "data", "item", "element", "el",
+    "node", "module", "exports", "os", "sys", "util", "array", "path", "fs", "user", "client",
+    "target", "params", "options", "opts", "result", "value", "input", "output", "form", "elem",
+    "button", "link", "location", "navigator", "wscript", "shell", "file", "new",
+];
+
+/// Suffixes common enough among real domains that `target.com` or `file.io`
+/// stay domains even though their first label is also an object name.
+const COMMON_TLDS: &[&str] = &[
+    "com", "net", "org", "io", "co", "ru", "cn", "de", "uk", "fr", "jp", "us", "biz", "xyz",
+    "top", "online", "site", "me", "cc", "tk", "su", "ir", "in", "br", "kr", "eu",
+];
+
+/// Technology names written like domains.
+const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];
+
+/// Words after which a dotted quad is a version number.
+const VERSION_WORDS: &[&str] = &[
+    "version", "versions", "ver", "v", "build", "release", "rel", "rev", "revision", "firmware",
+    "fw", "update", "patch", "kb", "driver", "agent", "sdk", "os", "kernel", "windows", "chrome",
+    "firefox", "edge", "office", "java", "python", "node", "openssl", "android", "ios", "macos",
+    "release:", "nuget", "package", "assemblyversion", "fileversion", "productversion",
+];
+
+/// The word (ASCII letters only) that ends right before `at`, skipping spaces,
+/// quotes and `:`/`=` between them.
+fn word_before(text: &[u8], at: usize) -> &[u8] {
+    let mut e = at;
+    while e > 0 && matches!(text[e - 1], b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'(') {
+        e -= 1;
+    }
+    let mut s = e;
+    while s > 0 && text[s - 1].is_ascii_alphabetic() && e - s < 24 {
+        s -= 1;
+    }
+    if s > 0 && text[s - 1].is_ascii_alphanumeric() {
+        return &[];
+    }
+    &text[s..e]
+}
+
+/// The word that starts right after `at`, skipping spaces and quotes.
+fn word_after(text: &[u8], at: usize) -> &[u8] {
+    let mut s = at;
+    while s < text.len() && matches!(text[s], b' ' | b'\t' | b'"' | b'\'' | b'`' | b')') {
+        s += 1;
+    }
+    let mut e = s;
+    while e < text.len() && text[e].is_ascii_alphabetic() && e - s < 24 {
+        e += 1;
+    }
+    &text[s..e]
+}
+
+fn in_list(word: &[u8], list: &[&str]) -> bool {
+    !word.is_empty() && list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
+}
+
+/// True when the undefanged domain candidate `text[start..end]`, whose
+/// canonical form is `domain`, is a file name or code identifier instead.
+pub(crate) fn rejects_domain(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    domain: &str,
+    strictness: Strictness,
+) -> bool {
+    if strictness == Strictness::Lenient {
+        return false;
+    }
+    let raw = &text[start..end];
+    let raw_tld = raw.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    let labels = domain.split('.').count();
+    let first = domain.split('.').next().unwrap_or_default();
+
+    // `executed.It`, `System.Security`, `obj.Name`: a capitalised suffix.
+    let upper = raw_tld.iter().filter(|b| b.is_ascii_uppercase()).count();
+    if upper > 0 && upper < raw_tld.len() {
+        return true;
+    }
+    if TECH_NAMES.contains(&domain) {
+        return true;
+    }
+    // Reversed-DNS identifiers: `com.example.app`, `org.telegram.messenger`.
+    if labels >= 3 && matches!(first, "com" | "org" | "net" | "android" | "androidx" | "java" | "javax" | "kotlin") {
+        return true;
+    }
+    let before = start.checked_sub(1).map(|i| text[i]);
+    let after = text.get(end).copied();
+    // After a path separator or a sigil: `C:\dir\setup.exe`, `/tmp/x.sh`, `$obj.name`.
+    if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~')) {
+        return true;
+    }
+    // A call or an assignment: `document.write(`, `obj.name=`.
+    if matches!(after, Some(b'(' | b'=' | b'[')) {
+        return true;
+    }
+    if labels == 2 && CODE_OBJECTS.contains(&first) && !COMMON_TLDS.contains(&tld) {
+        return true;
+    }
+    if FILE_TLDS.contains(&tld) {
+        return true;
+    }
+    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld);
+    if strictness == Strictness::Strict && file_tld && tld != "com" && tld != "info" {
+        return true;
+    }
+    if tld == "app" && raw.first().is_some_and(|b| b.is_ascii_uppercase()) {
+        return true; // macOS bundles: `Safari.app`
+    }
+    if !file_tld {
+        return false;
+    }
+    in_list(word_before(text, start), FILE_WORDS_BEFORE)
+        || in_list(word_after(text, end), FILE_WORDS_AFTER)
+        || in_file_column(text, start)
+}
+
+/// True when the dotted quad at `start` follows a word that makes it a version.
+pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
+    in_list(word_before(text, start), VERSION_WORDS)
+}
+
+/// True when `pos` lies in a table cell whose column header names a file.
+fn in_file_column(text: &[u8], pos: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &text[..pos]).map_or(0, |i| i + 1);
+    let line = &text[line_start..pos];
+    let Some(&sep) = [b'|', b'\t', b',']
+        .iter()
+        .find(|&&s| line.contains(&s))
+    else {
+        return false;
+    };
+    let column = line.iter().filter(|&&b| b == sep).count() - usize::from(sep == b'|' && line.trim_ascii_start().first() == Some(&b'|'));
+    // Walk up to the first line of the block of lines holding the separator.
+    let mut header_start = line_start;
+    let mut steps = 0;
+    while header_start > 0 && steps < 10_000 {
+        let prev_end = header_start - 1;
+        let prev_start = memchr::memrchr(b'\n', &text[..prev_end]).map_or(0, |i| i + 1);
+        let prev = &text[prev_start..prev_end];
+        if !prev.contains(&sep) {
+            break;
+        }
+        header_start = prev_start;
+        steps += 1;
+    }
+    if header_start == line_start {
+        return false;
+    }
+    let header_end = memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
+    let mut header = &text[header_start..header_end];
+    if sep == b'|' {
+        header = header.trim_ascii_start();
+        header = header.strip_prefix(b"|").unwrap_or(header);
+    }
+    let Some(cell) = header.split(|&b| b == sep).nth(column) else {
+        return false;
+    };
+    let cell = String::from_utf8_lossy(cell).to_ascii_lowercase();
+    cell.contains("file") || cell.trim() == "name" || cell.contains("attachment")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rejects(text: &str, token: &str) -> bool {
+        let start = text.find(token).unwrap();
+        let domain = token.to_ascii_lowercase();
+        rejects_domain(text.as_bytes(), start, start + token.len(), &domain, Strictness::Normal)
+    }
+
+    #[test]
+    fn files_and_code() {
+        assert!(rejects("run setup.zip now", "setup.zip"));
+        assert!(rejects("the System.Security namespace", "System.Security"));
+        assert!(rejects("x = obj.name;", "obj.name"));
+        assert!(rejects("dropped payload.com", "payload.com"));
+        assert!(rejects("C:\\Temp\\payload.com", "payload.com"));
+        assert!(!rejects("beacons to payload.com daily", "payload.com"));
+        assert!(!rejects("C2: evil.com", "evil.com"));
+    }
+
+    #[test]
+    fn table_columns() {
+        let t = "| File name | SHA-256 |\n|---|---|\n| loader.com | abc |\n";
+        assert!(rejects(t, "loader.com"));
+        let t = "| Domain | First seen |\n|---|---|\n| loader.com | 2024 |\n";
+        assert!(!rejects(t, "loader.com"));
+    }
+
+    #[test]
+    fn versions() {
+        assert!(is_version_number(b"version 1.2.3.4", 8));
+        assert!(is_version_number(b"Version: 1.2.3.4", 9));
+        assert!(!is_version_number(b"C2 1.2.3.4", 3));
+    }
+}

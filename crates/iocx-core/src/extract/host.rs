@@ -1,0 +1,136 @@
+//! Host names: where a host token starts and ends, and whether it is a domain.
+//!
+//! A domain is accepted when its labels are well-formed and its suffix is an
+//! explicit entry of the Public Suffix List (the implicit `*` rule is not
+//! enough: `setup.exe` has no known suffix). Internationalised names are
+//! converted to A-labels (`xn--…`) before the lookup, so the canonical value
+//! is always ASCII.
+
+use crate::psl;
+
+/// True for bytes that may form a host token (labels and dots).
+pub(crate) fn is_host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') || b >= 0x80
+}
+
+/// Narrows `text[start..end]` (host bytes around `anchor`) to the part made
+/// of letters, digits, `-`, `_` and `.`, dropping non-ASCII punctuation
+/// (typographic quotes, ideographic full stops) and everything beyond it.
+pub(crate) fn narrow_token(text: &[u8], start: usize, end: usize, anchor: usize) -> (usize, usize) {
+    if text[start..end].is_ascii() {
+        return (start, end);
+    }
+    let s = String::from_utf8_lossy(&text[start..end]);
+    if s.len() != end - start {
+        // Invalid UTF-8 inside: keep the ASCII run around the anchor.
+        let mut a = anchor;
+        while a > start && text[a - 1].is_ascii() && is_host_byte(text[a - 1]) {
+            a -= 1;
+        }
+        let mut b = anchor;
+        while b < end && text[b].is_ascii() && is_host_byte(text[b]) {
+            b += 1;
+        }
+        return (a, b);
+    }
+    let rel = anchor - start;
+    let ok = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut a = rel;
+    for (i, c) in s[..rel].char_indices().rev() {
+        if !ok(c) {
+            break;
+        }
+        a = i;
+    }
+    let mut b = rel;
+    for (i, c) in s[rel..].char_indices() {
+        if !ok(c) {
+            break;
+        }
+        b = rel + i + c.len_utf8();
+    }
+    (start + a, start + b)
+}
+
+/// Trims the punctuation a host cannot start or end with.
+pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && matches!(text[start], b'.' | b'-' | b'_') {
+        start += 1;
+    }
+    while end > start && matches!(text[end - 1], b'.' | b'-' | b'_') {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// The canonical domain for `token`, or `None` when it is not one.
+pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
+    if token.len() < 3 || token.len() > 253 {
+        return None;
+    }
+    let name = if token.is_ascii() {
+        std::str::from_utf8(token).ok()?.to_ascii_lowercase()
+    } else {
+        let unicode = std::str::from_utf8(token).ok()?;
+        idna::domain_to_ascii(unicode).ok()?
+    };
+    let mut labels = 0;
+    for label in name.split('.') {
+        let bytes = label.as_bytes();
+        if bytes.is_empty()
+            || bytes.len() > 63
+            || bytes[0] == b'-'
+            || bytes[bytes.len() - 1] == b'-'
+            || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return None;
+        }
+        labels += 1;
+    }
+    if labels < 2 || !psl::has_known_suffix(&name) {
+        return None;
+    }
+    // The registrable label must be a real host label: no underscore, not
+    // all digits (`1.2.3.com` style noise).
+    let registrable = psl::registrable_domain(&name)?;
+    let label = registrable.split('.').next()?;
+    if label.contains('_') || label.bytes().all(|b| b.is_ascii_digit()) && labels == 2 {
+        return None;
+    }
+    Some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains() {
+        assert_eq!(canonical_domain(b"Evil.COM").as_deref(), Some("evil.com"));
+        assert_eq!(canonical_domain(b"a.b.evil.co.uk").as_deref(), Some("a.b.evil.co.uk"));
+        assert_eq!(
+            canonical_domain("пример.рф".as_bytes()).as_deref(),
+            Some("xn--e1afmkfd.xn--p1ai")
+        );
+        assert_eq!(canonical_domain("bücher.de".as_bytes()).as_deref(), Some("xn--bcher-kva.de"));
+        for bad in [&b"setup.exe"[..], b"co.uk", b"a..com", b"-a.com", b"evil_x.com", b"3.14"] {
+            assert_eq!(canonical_domain(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn narrowing() {
+        let t = "see “evil.com” now".as_bytes();
+        let s = t.iter().position(|&b| b == b'e' ).unwrap();
+        let dot = s + t[s..].iter().position(|&b| b == b'.').unwrap();
+        let (mut a, mut b) = (dot, dot);
+        while a > 0 && is_host_byte(t[a - 1]) {
+            a -= 1;
+        }
+        while b < t.len() && is_host_byte(t[b]) {
+            b += 1;
+        }
+        let (a, b) = narrow_token(t, a, b, dot);
+        assert_eq!(&t[a..b], b"evil.com");
+    }
+}

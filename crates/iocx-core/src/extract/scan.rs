@@ -1,0 +1,441 @@
+//! The anchor scanner: one pass over the refanged view that stops only at
+//! `.`, `:` and `@` (found with `memchr3`) and grows each anchor into the
+//! token around it: a URL (at `://`), an e-mail (at `@`), an IPv6 address or
+//! ssdeep hash (at `:`), an IPv4 address, CIDR, domain or scheme-less URL (at
+//! `.`).
+//!
+//! Every handler returns where scanning resumes, at or after the end of the
+//! token it examined, and never looks left of the last token: each byte is
+//! looked at a bounded number of times, so the scan is linear even on
+//! adversarial input (a 100 MB run of dots and letters is one token).
+
+use std::net::IpAddr;
+
+use super::context;
+use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
+use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
+use super::url::{rest_end, scheme_before};
+use super::{Found, Settings};
+use crate::IndicatorKind;
+use super::view::View;
+
+/// Scanner state over one view.
+pub(crate) struct Scanner<'v, 'h> {
+    view: &'v View<'h>,
+    text: &'v [u8],
+    settings: &'v Settings,
+    /// No token may start before this offset.
+    floor: usize,
+    pub(crate) out: Vec<Found>,
+}
+
+impl<'v, 'h> Scanner<'v, 'h> {
+    pub(crate) fn new(view: &'v View<'h>, settings: &'v Settings) -> Self {
+        Scanner {
+            view,
+            text: view.text(),
+            settings,
+            floor: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// Runs the anchor pass over the whole view.
+    pub(crate) fn run(&mut self) {
+        let text = self.text;
+        let mut pos = 0;
+        while let Some(off) = memchr::memchr3(b'.', b':', b'@', &text[pos..]) {
+            let p = pos + off;
+            let next = match text[p] {
+                b'.' => self.at_dot(p),
+                b':' => self.at_colon(p),
+                _ => self.at_at(p),
+            };
+            pos = next.max(p + 1);
+        }
+    }
+
+    fn push(&mut self, kind: IndicatorKind, value: String, start: usize, end: usize) -> &mut Found {
+        self.out.push(Found {
+            kind,
+            value,
+            start,
+            end,
+            port: None,
+            forced_defang: false,
+            part: false,
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+
+    fn defanged(&self, start: usize, end: usize) -> bool {
+        self.view
+            .edited(self.view.raw_start(start), self.view.raw_end(end))
+    }
+
+    /// Grows the host token around `anchor` without crossing the floor.
+    fn host_token(&self, anchor: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut s = anchor;
+        while s > self.floor && is_host_byte(text[s - 1]) {
+            s -= 1;
+        }
+        let mut e = anchor;
+        while e < text.len() && is_host_byte(text[e]) {
+            e += 1;
+        }
+        (s, e)
+    }
+
+    fn at_dot(&mut self, p: usize) -> usize {
+        let text = self.text;
+        let digit_near = (p > 0 && text[p - 1].is_ascii_digit())
+            || text.get(p + 1).is_some_and(u8::is_ascii_digit);
+        if digit_near {
+            let mut s = p;
+            while s > self.floor && (text[s - 1].is_ascii_digit() || text[s - 1] == b'.') {
+                s -= 1;
+            }
+            let mut e = p;
+            while e < text.len() && (text[e].is_ascii_digit() || text[e] == b'.') {
+                e += 1;
+            }
+            let letter_before = s > 0 && (text[s - 1].is_ascii_alphabetic() || text[s - 1] >= 0x80);
+            let letter_after = text
+                .get(e)
+                .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80 || b == b'@');
+            if !letter_before && !letter_after {
+                return self.ipv4_run(s, e);
+            }
+        }
+        let (s, e) = self.host_token(p);
+        let (s, e) = narrow_token(text, s, e, p);
+        if text.get(e) == Some(&b'@') {
+            return e; // the local part of an e-mail: the `@` handler takes it
+        }
+        let (s, e) = trim_host(text, s, e);
+        self.domain_token(s, e);
+        e.max(p + 1)
+    }
+
+    /// A run of digits and dots with no letter glued to it.
+    fn ipv4_run(&mut self, s: usize, e: usize) -> usize {
+        let text = self.text;
+        let mut end = e;
+        while end > s && text[end - 1] == b'.' {
+            end -= 1; // sentence end
+        }
+        self.floor = e;
+        if text[s] == b'.' || end == s {
+            return e;
+        }
+        let Some(addr) = parse_ipv4(&text[s..end]) else {
+            return e;
+        };
+        if self.settings.strictness != crate::Strictness::Lenient
+            && context::is_version_number(text, s)
+            && !self.defanged(s, end)
+        {
+            return e;
+        }
+        if end == e {
+            if let Some((len, pe)) = parse_prefix(text, end, 32) {
+                if !text.get(pe).is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit)) {
+                    self.push(IndicatorKind::Cidr, format!("{addr}/{len}"), s, pe);
+                    self.floor = pe;
+                    return pe;
+                }
+            }
+        }
+        let mut addr_end = end;
+        let mut port = None;
+        if end == e {
+            if let Some((p, pe)) = parse_port(text, end) {
+                port = Some(p);
+                addr_end = pe;
+            }
+        }
+        let url_end = self.schemeless_url_end(addr_end);
+        let f = self.push(IndicatorKind::Ipv4, addr.to_string(), s, addr_end);
+        f.port = port;
+        if let Some(ue) = url_end {
+            let value = String::from_utf8_lossy(&text[s..ue]).into_owned();
+            self.push(IndicatorKind::Url, value, s, ue);
+            self.floor = ue;
+            return ue;
+        }
+        self.floor = addr_end.max(e);
+        self.floor
+    }
+
+    /// A host token that is not a bare dotted quad.
+    fn domain_token(&mut self, s: usize, e: usize) {
+        let text = self.text;
+        self.floor = e;
+        if s >= e || !text[s..e].contains(&b'.') {
+            return;
+        }
+        let Some(domain) = canonical_domain(&text[s..e]) else {
+            return;
+        };
+        let defanged = self.defanged(s, e);
+        if !defanged
+            && context::rejects_domain(text, s, e, &domain, self.settings.strictness)
+        {
+            return;
+        }
+        let mut host_end = e;
+        let mut port = None;
+        if let Some((p, pe)) = parse_port(text, e) {
+            port = Some(p);
+            host_end = pe;
+        }
+        let url_end = self.schemeless_url_end(host_end);
+        if let Some(ue) = url_end {
+            let mut value = domain.clone();
+            value.push_str(&String::from_utf8_lossy(&text[e..ue]));
+            self.push(IndicatorKind::Url, value, s, ue);
+            self.floor = ue;
+        } else if port.is_some() && !defanged {
+            // `host:port` alone: keep the port with the domain match.
+        }
+        let f = self.push(IndicatorKind::Domain, domain, s, if url_end.is_some() { e } else { host_end });
+        if url_end.is_none() {
+            f.port = port;
+        }
+    }
+
+    /// The end of a scheme-less URL whose path starts at `at`, if one does.
+    fn schemeless_url_end(&self, at: usize) -> Option<usize> {
+        let text = self.text;
+        if text.get(at) != Some(&b'/') {
+            return None;
+        }
+        let end = rest_end(text, at);
+        // `evil.com/` alone, or `a.b/ c`: no path to speak of.
+        (end > at + 1 && text[at + 1] != b'/').then_some(end)
+    }
+
+    fn at_at(&mut self, p: usize) -> usize {
+        let text = self.text;
+        let mut s = p;
+        while s > self.floor
+            && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'.' | b'_' | b'%' | b'+' | b'-'))
+        {
+            s -= 1;
+        }
+        while s < p && matches!(text[s], b'.' | b'-') {
+            s += 1;
+        }
+        if s == p || text[p - 1] == b'.' || p - s > 64 {
+            return p + 1;
+        }
+        let mut e = p + 1;
+        while e < text.len() && is_host_byte(text[e]) {
+            e += 1;
+        }
+        let (ds, de) = narrow_token(text, p + 1, e, p + 1);
+        let (ds, de) = trim_host(text, ds, de);
+        if ds != p + 1 {
+            return p + 1;
+        }
+        let Some(domain) = canonical_domain(&text[ds..de]) else {
+            return p + 1;
+        };
+        let local = String::from_utf8_lossy(&text[s..p]).to_lowercase();
+        self.push(IndicatorKind::Email, format!("{local}@{domain}"), s, de);
+        if self.settings.all_parts {
+            self.push(IndicatorKind::Domain, domain, ds, de).part = true;
+        }
+        self.floor = de;
+        de
+    }
+
+    fn at_colon(&mut self, p: usize) -> usize {
+        let text = self.text;
+        if text[p + 1..].starts_with(b"//") {
+            if let Some(next) = self.url_with_scheme(p) {
+                return next;
+            }
+        }
+        if p > 0 && text[p - 1].is_ascii_digit() {
+            if let Some(next) = self.ssdeep(p) {
+                return next;
+            }
+        }
+        self.ipv6(p)
+    }
+
+    fn url_with_scheme(&mut self, colon: usize) -> Option<usize> {
+        let text = self.text;
+        let scheme = scheme_before(text, colon, self.floor)?;
+        let auth = colon + 3;
+        // Optional user info, then the host.
+        let mut host_start = auth;
+        let mut e = auth;
+        while e < text.len() && super::url::is_url_byte(text[e]) && !matches!(text[e], b'/' | b'?' | b'#') {
+            if text[e] == b'@' {
+                host_start = e + 1;
+            }
+            e += 1;
+        }
+        let (host, host_end, ip) = self.url_host(host_start)?;
+        let mut after_host = host_end;
+        if let Some((_, pe)) = parse_port(text, host_end) {
+            after_host = pe;
+        } else if text.get(host_end) == Some(&b':') && !text.get(host_end + 1).is_some_and(u8::is_ascii_digit) {
+            // `http://host:` at a sentence end: no port.
+        }
+        let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#')) {
+            rest_end(text, after_host)
+        } else {
+            after_host
+        };
+        let mut value = String::with_capacity(end - scheme.start + 8);
+        value.push_str(scheme.canonical);
+        value.push_str("://");
+        value.push_str(&String::from_utf8_lossy(&text[auth..host_start]));
+        value.push_str(&host);
+        value.push_str(&String::from_utf8_lossy(&text[host_end..end]));
+        let start = scheme.start;
+        self.push(IndicatorKind::Url, value, start, end).forced_defang = scheme.defanged;
+        if self.settings.all_parts {
+            let kind = match ip {
+                Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
+                Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
+                None => IndicatorKind::Domain,
+            };
+            let host_value = host.trim_start_matches('[').trim_end_matches(']').to_string();
+            self.push(kind, host_value, host_start, host_end).part = true;
+        }
+        self.floor = end;
+        Some(end)
+    }
+
+    /// The host of a URL at `at`: canonical text, its end, and the address
+    /// when it is an IP literal.
+    fn url_host(&self, at: usize) -> Option<(String, usize, Option<IpAddr>)> {
+        let text = self.text;
+        if text.get(at) == Some(&b'[') {
+            let close = at + 1 + memchr::memchr(b']', &text[at + 1..text.len().min(at + 48)])?;
+            let a = parse_ipv6(&text[at + 1..close])?;
+            return Some((format!("[{}]", ipv6_text(a)), close + 1, Some(IpAddr::V6(a))));
+        }
+        let mut e = at;
+        while e < text.len() && is_host_byte(text[e]) {
+            e += 1;
+        }
+        let (s, e) = narrow_token(text, at, e, at);
+        let (s, e) = trim_host(text, s, e);
+        if s != at || s == e {
+            return None;
+        }
+        if let Some(a) = parse_ipv4(&text[s..e]) {
+            return Some((a.to_string(), e, Some(IpAddr::V4(a))));
+        }
+        if text[s..e].eq_ignore_ascii_case(b"localhost") {
+            return Some(("localhost".to_string(), e, None));
+        }
+        let domain = canonical_domain(&text[s..e])?;
+        Some((domain, e, None))
+    }
+
+    /// `blocksize:hash1:hash2`, with the block size a power of two times 3.
+    fn ssdeep(&mut self, colon: usize) -> Option<usize> {
+        let text = self.text;
+        let mut s = colon;
+        while s > self.floor && text[s - 1].is_ascii_digit() {
+            s -= 1;
+        }
+        if s > 0 && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b':' | b'+' | b'/')) {
+            return None;
+        }
+        let block: u64 = std::str::from_utf8(&text[s..colon]).ok()?.parse().ok()?;
+        if block < 3 || block % 3 != 0 || !(block / 3).is_power_of_two() {
+            return None;
+        }
+        let b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        let mut m = colon + 1;
+        while m < text.len() && b64(text[m]) {
+            m += 1;
+        }
+        if m - colon - 1 < 3 || m - colon - 1 > 64 || text.get(m) != Some(&b':') {
+            return None;
+        }
+        let mut e = m + 1;
+        while e < text.len() && b64(text[e]) {
+            e += 1;
+        }
+        if e - m - 1 < 3 || e - m - 1 > 64 {
+            return None;
+        }
+        if text.get(e).is_some_and(|&b| b == b':' || b == b'_') {
+            return None;
+        }
+        let value = String::from_utf8_lossy(&text[s..e]).into_owned();
+        self.push(IndicatorKind::Ssdeep, value, s, e);
+        self.floor = e;
+        Some(e)
+    }
+
+    fn ipv6(&mut self, p: usize) -> usize {
+        let text = self.text;
+        let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
+        let mut s = p;
+        while s > self.floor && v6(text[s - 1]) {
+            s -= 1;
+        }
+        let mut e = p;
+        while e < text.len() && v6(text[e]) {
+            e += 1;
+        }
+        let run_end = e;
+        self.floor = self.floor.max(s);
+        let glued = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80);
+        if s > 0 && glued(text.get(s - 1)) || glued(text.get(e)) {
+            return run_end;
+        }
+        while e > s && text[e - 1] == b'.' {
+            e -= 1;
+        }
+        if e > s + 1 && text[e - 1] == b':' && text[e - 2] != b':' {
+            e -= 1;
+        }
+        let Some(addr) = parse_ipv6(&text[s..e]) else {
+            return run_end;
+        };
+        if addr.is_unspecified() || !text[s..e].iter().any(u8::is_ascii_digit) {
+            return run_end;
+        }
+        let mut end = e;
+        if text.get(e) == Some(&b'%') {
+            let mut z = e + 1;
+            while z < text.len() && (text[z].is_ascii_alphanumeric() || matches!(text[z], b'_' | b'-')) {
+                z += 1;
+            }
+            if z > e + 1 {
+                end = z;
+            }
+        }
+        if end == e {
+            if let Some((len, pe)) = parse_prefix(text, e, 128) {
+                self.push(IndicatorKind::Cidr, format!("{}/{len}", ipv6_text(addr)), s, pe);
+                self.floor = pe;
+                return pe;
+            }
+        }
+        let mut start = s;
+        let mut port = None;
+        if s > 0 && text[s - 1] == b'[' && text.get(end) == Some(&b']') {
+            start = s - 1;
+            end += 1;
+            if let Some((p, pe)) = parse_port(text, end) {
+                port = Some(p);
+                end = pe;
+            }
+        }
+        self.push(IndicatorKind::Ipv6, ipv6_text(addr), start, end).port = port;
+        self.floor = end;
+        end.max(run_end)
+    }
+}

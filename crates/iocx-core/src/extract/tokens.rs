@@ -1,0 +1,184 @@
+//! Recognisers that need no anchor punctuation: hex digests, CVE identifiers
+//! and AS numbers.
+//!
+//! Hex digests are found by sampling: a run of at least 32 hex digits covers
+//! two consecutive multiples of 16, so the pass reads one byte in 16 and only
+//! grows a run where both samples are hex. CVEs and ASNs are found with SIMD
+//! substring search for `v`/`V` and `AS`.
+
+use super::Found;
+use crate::IndicatorKind;
+
+const fn hex_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_hexdigit();
+        i += 1;
+    }
+    t
+}
+
+static HEX: [bool; 256] = hex_table();
+
+fn glued(b: Option<&u8>) -> bool {
+    b.is_some_and(|&b| b.is_ascii_alphanumeric())
+}
+
+/// Appends every hex digest in `text` to `out`.
+pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
+    const STRIDE: usize = 16;
+    let mut i = 0;
+    let mut resume = 0; // runs end before this offset have been handled
+    while i + STRIDE < text.len() {
+        if !(HEX[usize::from(text[i])] && HEX[usize::from(text[i + STRIDE])]) || i < resume {
+            i += STRIDE;
+            continue;
+        }
+        // The two samples must belong to one run.
+        if let Some(gap) = text[i..i + STRIDE].iter().rposition(|&b| !HEX[usize::from(b)]) {
+            i += gap.max(1).min(STRIDE);
+            i = i.div_ceil(STRIDE) * STRIDE;
+            continue;
+        }
+        let mut s = i;
+        while s > resume && HEX[usize::from(text[s - 1])] {
+            s -= 1;
+        }
+        let mut e = i + STRIDE;
+        while e < text.len() && HEX[usize::from(text[e])] {
+            e += 1;
+        }
+        resume = e;
+        i = (e / STRIDE + 1) * STRIDE;
+        let Some(kind) = IndicatorKind::hash_for_len(e - s) else {
+            continue;
+        };
+        if (s > 0 && glued(text.get(s - 1))) || glued(text.get(e)) {
+            continue;
+        }
+        let run = &text[s..e];
+        // A decimal number or a run of one repeated digit is not a digest.
+        if !run.iter().any(u8::is_ascii_alphabetic) || run.iter().all(|&b| b == run[0]) {
+            continue;
+        }
+        let value = String::from_utf8_lossy(run).to_ascii_lowercase();
+        out.push(Found::new(kind, value, s, e));
+    }
+}
+
+/// The dashes reports write between CVE parts: ASCII, non-breaking hyphen,
+/// en and em dash. Returns the dash length at `at`.
+fn dash_len(text: &[u8], at: usize) -> usize {
+    match text.get(at..).unwrap_or_default() {
+        [b'-', ..] => 1,
+        [0xE2, 0x80, 0x91 | 0x93 | 0x94, ..] => 3,
+        _ => 0,
+    }
+}
+
+fn digits(text: &[u8], at: usize) -> usize {
+    text[at.min(text.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count()
+}
+
+/// Appends every `CVE-YYYY-NNNN…` identifier in `text` to `out`.
+pub(crate) fn find_cves(text: &[u8], out: &mut Vec<Found>) {
+    for v in memchr::memchr2_iter(b'V', b'v', text) {
+        if v == 0 || !matches!(text[v - 1], b'C' | b'c') || !matches!(text.get(v + 1), Some(b'E' | b'e')) {
+            continue;
+        }
+        let s = v - 1;
+        if s > 0 && glued(text.get(s - 1)) {
+            continue;
+        }
+        let d1 = dash_len(text, v + 2);
+        if d1 == 0 {
+            continue;
+        }
+        let y = v + 2 + d1;
+        if digits(text, y) != 4 || !matches!(&text[y..y + 2], b"19" | b"20") {
+            continue;
+        }
+        let d2 = dash_len(text, y + 4);
+        if d2 == 0 {
+            continue;
+        }
+        let n = y + 4 + d2;
+        let count = digits(text, n);
+        if !(4..=7).contains(&count) || glued(text.get(n + count)) {
+            continue;
+        }
+        let value = format!(
+            "CVE-{}-{}",
+            std::str::from_utf8(&text[y..y + 4]).unwrap_or_default(),
+            std::str::from_utf8(&text[n..n + count]).unwrap_or_default()
+        );
+        out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
+    }
+}
+
+/// Appends every `AS15169` / `ASN 15169` / `ASN: 15169` in `text` to `out`.
+pub(crate) fn find_asns(text: &[u8], out: &mut Vec<Found>) {
+    for s in memchr::memmem::find_iter(text, b"AS") {
+        if s > 0 && glued(text.get(s - 1)) {
+            continue;
+        }
+        let mut at = s + 2;
+        let long = text.get(at) == Some(&b'N');
+        if long {
+            at += 1;
+            if text.get(at) == Some(&b':') {
+                at += 1;
+            }
+            if text.get(at) == Some(&b' ') {
+                at += 1;
+            }
+        }
+        let count = digits(text, at);
+        if count == 0 || count > 10 || text[at] == b'0' || glued(text.get(at + count)) {
+            continue;
+        }
+        let number: u64 = std::str::from_utf8(&text[at..at + count])
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(u64::MAX);
+        if number > u64::from(u32::MAX) {
+            continue;
+        }
+        out.push(Found::new(IndicatorKind::Asn, format!("AS{number}"), s, at + count));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(f: fn(&[u8], &mut Vec<Found>), text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        f(text.as_bytes(), &mut out);
+        out.into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn hashes_by_exact_length() {
+        let md5 = "d41d8cd98f00b204e9800998ecf8427e";
+        assert_eq!(values(find_hashes, &format!("md5 {md5}.")), [md5]);
+        assert_eq!(values(find_hashes, &format!("x{md5}")), Vec::<String>::new());
+        assert_eq!(values(find_hashes, &format!("0x{md5}")), Vec::<String>::new());
+        assert_eq!(values(find_hashes, &format!("{md5}a")), Vec::<String>::new());
+        assert_eq!(values(find_hashes, &md5.to_uppercase()), [md5]);
+        let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(values(find_hashes, &format!("a {md5} b {sha256}")), [md5, sha256]);
+    }
+
+    #[test]
+    fn cves_and_asns() {
+        assert_eq!(values(find_cves, "see cve-2021-44228, and CVE‑2017‑0144."), ["CVE-2021-44228", "CVE-2017-0144"]);
+        assert_eq!(values(find_cves, "CVE-21-1234 XCVE-2021-1234"), Vec::<String>::new());
+        assert_eq!(values(find_asns, "AS15169, ASN 13335 and ASN: 9009 not HAS1 nor AS0"), ["AS15169", "AS13335", "AS9009"]);
+    }
+}

@@ -1,0 +1,154 @@
+//! URL recognition: schemes (plain and defanged), authorities and where a
+//! URL written in prose ends.
+//!
+//! A URL ends at whitespace, a quote or angle bracket, or a closing bracket
+//! that has no opening partner inside the URL (so `(see http://x.com/a)` and
+//! markdown links `[t](http://x.com/a)` end where a reader expects, while
+//! `http://x.com/wiki/A_(b)` keeps its parentheses). Trailing sentence
+//! punctuation is then trimmed.
+
+/// A scheme as written and what it stands for.
+pub(crate) struct Scheme {
+    /// Offset of its first byte in the view.
+    pub start: usize,
+    /// The canonical scheme (`http`, `https`, `ftp` …).
+    pub canonical: &'static str,
+    /// True when it was written defanged (`hxxp`, `h[tt]p`, `meow` …).
+    pub defanged: bool,
+}
+
+const PLAIN_SCHEMES: &[&str] = &[
+    "http", "https", "ftp", "ftps", "sftp", "ws", "wss", "tcp", "udp", "smb", "ldap", "ldaps",
+    "rtsp", "ssh", "telnet", "tftp", "irc", "file", "git", "svn", "rdp", "vnc", "socks5", "socks4",
+    "socks",
+];
+
+/// Recognises the scheme that ends at `colon` (the `:` of `://`), looking no
+/// further left than `floor`.
+pub(crate) fn scheme_before(text: &[u8], colon: usize, floor: usize) -> Option<Scheme> {
+    let mut s = colon;
+    while s > floor
+        && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'*' | b'[' | b']'))
+        && colon - s < 16
+    {
+        s -= 1;
+    }
+    // Try the longest run first, then shorter tails (`urlhttp://` → `http`).
+    (s..colon).find_map(|start| {
+        let word: Vec<u8> = text[start..colon]
+            .iter()
+            .filter(|b| !matches!(b, b'[' | b']'))
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        let had_brackets = colon - start != word.len();
+        classify(&word).map(|(canonical, defanged)| Scheme {
+            start,
+            canonical,
+            defanged: defanged || had_brackets,
+        })
+    })
+}
+
+/// Maps a lower-cased scheme word to its canonical scheme.
+fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
+    if let Some(p) = PLAIN_SCHEMES.iter().find(|p| p.as_bytes() == word) {
+        return Some((p, false));
+    }
+    match word {
+        b"meow" => return Some(("http", true)),
+        b"meows" => return Some(("https", true)),
+        b"fxp" | b"fxxp" => return Some(("ftp", true)),
+        b"fxps" => return Some(("ftps", true)),
+        _ => {}
+    }
+    // The http family: h, then 2–3 of t/x/*, then p, then an optional s.
+    let (body, secure) = match word {
+        [b'h', body @ .., b'p', b's'] => (body, true),
+        [b'h', body @ .., b'p'] => (body, false),
+        _ => return None,
+    };
+    let fits = (2..=3).contains(&body.len()) && body.iter().all(|b| matches!(b, b't' | b'x' | b'*'));
+    fits.then_some((if secure { "https" } else { "http" }, true))
+}
+
+/// True for bytes that may appear inside a URL written in text.
+/// Non-ASCII ends a URL: text glued to a URL in CJK prose, typographic quotes
+/// and no-break spaces are far more common in reports than IRIs.
+pub(crate) fn is_url_byte(b: u8) -> bool {
+    b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'^' | b'\\')
+}
+
+/// The end of the URL text whose path, query or fragment starts at `at`
+/// (after the authority), with unbalanced closers and trailing punctuation
+/// left out.
+pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
+    let mut depth_paren = 0i32;
+    let mut depth_square = 0i32;
+    let mut e = at;
+    while e < text.len() && is_url_byte(text[e]) {
+        match text[e] {
+            b'(' => depth_paren += 1,
+            b')' if depth_paren == 0 => break,
+            b')' => depth_paren -= 1,
+            b'[' => depth_square += 1,
+            b']' if depth_square == 0 => break,
+            b']' => depth_square -= 1,
+            _ => {}
+        }
+        e += 1;
+    }
+    trim_trailing(text, at, e)
+}
+
+/// Drops sentence punctuation from the end of `text[start..end]`.
+pub(crate) fn trim_trailing(text: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start {
+        match text[end - 1] {
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' | b'_' => end -= 1,
+            b')' if unbalanced(&text[start..end], b'(', b')') => end -= 1,
+            b']' if unbalanced(&text[start..end], b'[', b']') => end -= 1,
+            _ => break,
+        }
+    }
+    end
+}
+
+fn unbalanced(s: &[u8], open: u8, close: u8) -> bool {
+    let opens = s.iter().filter(|&&b| b == open).count();
+    let closes = s.iter().filter(|&&b| b == close).count();
+    closes > opens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scheme(s: &str) -> Option<(&'static str, bool)> {
+        let colon = s.find(':').unwrap();
+        scheme_before(s.as_bytes(), colon, 0).map(|x| (x.canonical, x.defanged))
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(scheme("http://"), Some(("http", false)));
+        assert_eq!(scheme("hxxps://"), Some(("https", true)));
+        assert_eq!(scheme("hXXp://".to_ascii_lowercase().as_str()), Some(("http", true)));
+        assert_eq!(scheme("h**p://"), Some(("http", true)));
+        assert_eq!(scheme("h[tt]p://"), Some(("http", true)));
+        assert_eq!(scheme("htxp://"), Some(("http", true)));
+        assert_eq!(scheme("meow://"), Some(("http", true)));
+        assert_eq!(scheme("fxp://"), Some(("ftp", true)));
+        assert_eq!(scheme("urlhttp://"), Some(("http", false)));
+        assert_eq!(scheme("foo://"), None);
+    }
+
+    #[test]
+    fn ends() {
+        let t = b"/a/b(c)/d). next";
+        assert_eq!(&t[..rest_end(t, 0)], b"/a/b(c)/d");
+        let t = b"/gate.php?id=1, then";
+        assert_eq!(&t[..rest_end(t, 0)], b"/gate.php?id=1");
+        let t = b"/x](http://y)";
+        assert_eq!(&t[..rest_end(t, 0)], b"/x");
+    }
+}

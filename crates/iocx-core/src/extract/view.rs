@@ -1,0 +1,413 @@
+//! The refanged view: the input with defang tokens replaced by the bytes they
+//! stand for, and a map from view offsets back to input offsets.
+//!
+//! Every recogniser works on the view, so `evil[.]com`, `evil(dot)com` and
+//! `evil。com` all look like `evil.com` to it. Building the view costs a few
+//! SIMD passes over the input (`memchr`/`memmem` for the bytes that can start a
+//! defang token) and, only when some token was found, one copy. Offsets are
+//! mapped back per match by binary search over the edits, so the cost of a
+//! defang token is paid once, not per byte.
+
+use std::borrow::Cow;
+
+use memchr::memmem;
+
+/// One replacement: `raw[raw_start..raw_end]` became `view[view_start..view_start+len]`.
+#[derive(Clone, Copy, Debug)]
+struct Edit {
+    raw_start: usize,
+    raw_end: usize,
+    view_start: usize,
+    view_end: usize,
+}
+
+/// The refanged text and the way back to input offsets.
+pub(crate) struct View<'h> {
+    text: Cow<'h, [u8]>,
+    edits: Vec<Edit>,
+}
+
+/// A replacement found in the raw input, before the view is assembled.
+struct Pending {
+    start: usize,
+    end: usize,
+    with: &'static [u8],
+}
+
+pub(crate) fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80
+}
+
+fn eq_ignore_case(hay: &[u8], at: usize, needle: &[u8]) -> bool {
+    hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+}
+
+/// Words a ` dot ` may not follow: "the dot com era" is not `the.com`.
+const DOT_STOPWORDS: &[&[u8]] = &[
+    b"the", b"a", b"an", b"and", b"or", b"of", b"to", b"in", b"on", b"at", b"by", b"is", b"as",
+    b"with", b"for", b"from", b"that", b"this", b"red", b"blue", b"green", b"black", b"white",
+    b"small", b"big", b"single", b"one",
+];
+
+/// The bracketed tokens: what may stand between the brackets, and what the
+/// whole token means. Matching is case-insensitive and tolerates inner spaces.
+const BRACKETED: &[(&[u8], &[u8])] = &[
+    (b".", b"."),
+    (b"dot", b"."),
+    (b"d0t", b"."),
+    (b":", b":"),
+    (b"://", b"://"),
+    (b"/", b"/"),
+    (b"//", b"//"),
+    (b"@", b"@"),
+    (b"at", b"@"),
+];
+
+impl<'h> View<'h> {
+    /// Builds the view of `raw`.
+    pub(crate) fn new(raw: &'h [u8]) -> View<'h> {
+        let mut pending = Vec::new();
+        find_bracketed(raw, &mut pending);
+        find_backslashes_and_half_brackets(raw, &mut pending);
+        find_wide_dots(raw, &mut pending);
+        find_words(raw, &mut pending);
+        find_underscore_schemes(raw, &mut pending);
+        find_percent_separators(raw, &mut pending);
+        if pending.is_empty() {
+            return View {
+                text: Cow::Borrowed(raw),
+                edits: Vec::new(),
+            };
+        }
+        pending.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+        let mut text = Vec::with_capacity(raw.len());
+        let mut edits = Vec::with_capacity(pending.len());
+        let mut copied = 0;
+        for p in pending {
+            if p.start < copied {
+                continue; // overlaps an earlier, longer token
+            }
+            text.extend_from_slice(&raw[copied..p.start]);
+            let view_start = text.len();
+            text.extend_from_slice(p.with);
+            edits.push(Edit {
+                raw_start: p.start,
+                raw_end: p.end,
+                view_start,
+                view_end: text.len(),
+            });
+            copied = p.end;
+        }
+        text.extend_from_slice(&raw[copied..]);
+        View {
+            text: Cow::Owned(text),
+            edits,
+        }
+    }
+
+    /// The refanged bytes.
+    pub(crate) fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// The input offset where a match starting at view offset `v` starts.
+    pub(crate) fn raw_start(&self, v: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.view_start <= v);
+        if i == 0 {
+            return v;
+        }
+        let e = &self.edits[i - 1];
+        if v < e.view_end {
+            e.raw_start
+        } else {
+            e.raw_end + (v - e.view_end)
+        }
+    }
+
+    /// The input offset where a match ending at view offset `v` ends.
+    pub(crate) fn raw_end(&self, v: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.view_start < v);
+        if i == 0 {
+            return v;
+        }
+        let e = &self.edits[i - 1];
+        if v <= e.view_end {
+            e.raw_end
+        } else {
+            e.raw_end + (v - e.view_end)
+        }
+    }
+
+    /// True when some edit lies inside the input range `start..end`.
+    pub(crate) fn edited(&self, start: usize, end: usize) -> bool {
+        let i = self.edits.partition_point(|e| e.raw_start < start);
+        self.edits.get(i).is_some_and(|e| e.raw_start < end)
+    }
+}
+
+/// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
+/// when it joins two labels.
+fn find_bracketed(raw: &[u8], out: &mut Vec<Pending>) {
+    for open in memchr::memchr3_iter(b'[', b'(', b'{', raw) {
+        let close = match raw[open] {
+            b'[' => b']',
+            b'(' => b')',
+            _ => b'}',
+        };
+        let mut i = open + 1;
+        while i < raw.len() && raw[i] == b' ' && i - open < 3 {
+            i += 1;
+        }
+        let inner_start = i;
+        let limit = (inner_start + 4).min(raw.len());
+        let Some(rel) = raw[inner_start..limit].iter().position(|&b| b == close) else {
+            // A half bracket: `evil[.com`.
+            if raw[open] == b'['
+                && raw.get(open + 1) == Some(&b'.')
+                && open > 0
+                && is_label_byte(raw[open - 1])
+                && raw.get(open + 2).is_some_and(|&b| is_label_byte(b))
+            {
+                out.push(Pending {
+                    start: open,
+                    end: open + 1,
+                    with: b"",
+                });
+            }
+            continue;
+        };
+        let mut inner_end = inner_start + rel;
+        let end = inner_end + 1;
+        while inner_end > inner_start && raw[inner_end - 1] == b' ' {
+            inner_end -= 1;
+        }
+        let inner = &raw[inner_start..inner_end];
+        let Some(&(_, with)) = BRACKETED
+            .iter()
+            .find(|(tok, _)| inner.eq_ignore_ascii_case(tok))
+        else {
+            continue;
+        };
+        let (mut start, mut stop) = (open, end);
+        if with == b"." || with == b"@" {
+            // Only where it joins two words: `(.)` alone in prose is not a dot.
+            let before = open.checked_sub(1).map(|i| raw[i]);
+            let after = raw.get(end).copied();
+            // Spaced forms only with square brackets: `regex (.) to` is prose.
+            let square = raw[open] == b'[';
+            let spaced_before =
+                square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
+            let spaced_after = square
+                && after == Some(b' ')
+                && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
+            let joins_before = before.is_some_and(is_label_byte) || spaced_before;
+            let joins_after = after.is_some_and(is_label_byte) || spaced_after;
+            if !(joins_before && joins_after) {
+                continue;
+            }
+            if spaced_before {
+                start -= 1;
+            }
+            if spaced_after {
+                stop += 1;
+            }
+        }
+        out.push(Pending {
+            start,
+            end: stop,
+            with,
+        });
+    }
+}
+
+/// `evil\.com`, `http:\/\/x`, `http:\\x`, and the half bracket `evil.]com`.
+fn find_backslashes_and_half_brackets(raw: &[u8], out: &mut Vec<Pending>) {
+    for i in memchr::memchr2_iter(b'\\', b']', raw) {
+        let prev = i.checked_sub(1).map(|p| raw[p]);
+        let next = raw.get(i + 1).copied();
+        if raw[i] == b']' {
+            if prev == Some(b'.')
+                && i >= 2
+                && is_label_byte(raw[i - 2])
+                && next.is_some_and(is_label_byte)
+            {
+                out.push(Pending {
+                    start: i,
+                    end: i + 1,
+                    with: b"",
+                });
+            }
+            continue;
+        }
+        match next {
+            Some(b'.') if prev.is_some_and(|b| b.is_ascii_alphanumeric()) => {
+                if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
+                    out.push(Pending {
+                        start: i,
+                        end: i + 1,
+                        with: b"",
+                    });
+                }
+            }
+            Some(b'/') => out.push(Pending {
+                start: i,
+                end: i + 1,
+                with: b"",
+            }),
+            Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
+                start: i,
+                end: i + 2,
+                with: b"//",
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// True when letters that could be a URL scheme end at `colon` (exclusive).
+fn scheme_before(raw: &[u8], colon: usize) -> bool {
+    let mut s = colon;
+    while s > 0 && (raw[s - 1].is_ascii_alphabetic() || raw[s - 1] == b'*') && colon - s < 8 {
+        s -= 1;
+    }
+    colon - s >= 3
+}
+
+/// Ideographic and full-width dots (`。` `．` `・`) and the full-width at (`＠`).
+fn find_wide_dots(raw: &[u8], out: &mut Vec<Pending>) {
+    for i in memchr::memchr2_iter(0xE3, 0xEF, raw) {
+        let seq = &raw[i..raw.len().min(i + 3)];
+        let with: &'static [u8] = match seq {
+            [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => b".",
+            [0xEF, 0xBC, 0xA0] => b"@",
+            _ => continue,
+        };
+        let joins = i > 0
+            && is_label_byte(raw[i - 1])
+            && raw.get(i + 3).is_some_and(|b| b.is_ascii_alphanumeric());
+        if joins {
+            out.push(Pending {
+                start: i,
+                end: i + 3,
+                with,
+            });
+        }
+    }
+}
+
+/// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a host.
+fn find_words(raw: &[u8], out: &mut Vec<Pending>) {
+    for (needle, with) in [
+        (&b" dot "[..], &b"."[..]),
+        (b" DOT ", b"."),
+        (b" AT ", b"@"),
+    ] {
+        for i in memmem::find_iter(raw, needle) {
+            let end = i + needle.len();
+            let after_ok = raw.get(end).is_some_and(|b| b.is_ascii_alphanumeric());
+            if !after_ok || i == 0 || !raw[i - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            if with == b"." {
+                let mut w = i;
+                while w > 0 && is_label_byte(raw[w - 1]) {
+                    w -= 1;
+                }
+                let word = &raw[w..i];
+                if DOT_STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+                    continue;
+                }
+                // The right side must continue as a host: a label and then a
+                // TLD-looking end, not a sentence.
+                let mut e = end;
+                while e < raw.len() && is_label_byte(raw[e]) {
+                    e += 1;
+                }
+                if !crate::psl::is_tld(&String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase())
+                    && !eq_ignore_case(raw, e, b" dot ")
+                    && raw.get(e) != Some(&b'.')
+                {
+                    continue;
+                }
+            }
+            out.push(Pending {
+                start: i,
+                end,
+                with,
+            });
+        }
+    }
+}
+
+/// `http__evil.com`: a scheme followed by two underscores.
+fn find_underscore_schemes(raw: &[u8], out: &mut Vec<Pending>) {
+    for i in memmem::find_iter(raw, b"__") {
+        if i == 0 || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S') || !scheme_before(raw, i) {
+            continue;
+        }
+        if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            out.push(Pending {
+                start: i,
+                end: i + 2,
+                with: b"://",
+            });
+        }
+    }
+}
+
+/// `https%3A%2F%2Fevil.com`: a percent-encoded scheme separator.
+fn find_percent_separators(raw: &[u8], out: &mut Vec<Pending>) {
+    for i in memmem::find_iter(raw, b"%3") {
+        if eq_ignore_case(raw, i, b"%3a%2f%2f") && scheme_before(raw, i) {
+            out.push(Pending {
+                start: i,
+                end: i + 9,
+                with: b"://",
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refanged(s: &str) -> String {
+        String::from_utf8(View::new(s.as_bytes()).text().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn tokens() {
+        assert_eq!(refanged("evil[.]com"), "evil.com");
+        assert_eq!(refanged("evil [.] com"), "evil.com");
+        assert_eq!(refanged("evil(dot)com"), "evil.com");
+        assert_eq!(refanged("evil{.}com"), "evil.com");
+        assert_eq!(refanged("evil[.com"), "evil.com");
+        assert_eq!(refanged("evil.]com"), "evil.com");
+        assert_eq!(refanged("evil\\.com"), "evil.com");
+        assert_eq!(refanged("a[at]b.com"), "a@b.com");
+        assert_eq!(refanged("hxxp[:]//x"), "hxxp://x");
+        assert_eq!(refanged("http:\\\\x"), "http://x");
+        assert_eq!(refanged("http:\\/\\/x"), "http://x");
+        assert_eq!(refanged("evil。com"), "evil.com");
+        assert_eq!(refanged("example dot com"), "example.com");
+        assert_eq!(refanged("the dot com era"), "the dot com era");
+        assert_eq!(refanged("regex (.) to"), "regex (.) to");
+        assert_eq!(refanged("evil [dot] com"), "evil.com");
+        assert_eq!(refanged("(.)"), "(.)");
+    }
+
+    #[test]
+    fn offsets_map_back() {
+        let raw = b"x evil[.]com y";
+        let v = View::new(raw);
+        assert_eq!(v.text(), b"x evil.com y");
+        // "evil.com" is view 2..10
+        assert_eq!(v.raw_start(2), 2);
+        assert_eq!(v.raw_end(10), 12);
+        assert_eq!(&raw[v.raw_start(2)..v.raw_end(10)], b"evil[.]com");
+        assert!(v.edited(2, 12));
+        assert!(!v.edited(0, 2));
+        assert!(!v.edited(12, 14));
+    }
+}
