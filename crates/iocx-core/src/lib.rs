@@ -1,6 +1,53 @@
-//! Defang-aware extraction of indicators of compromise from bytes.
+//! Defang-aware extraction of indicators of compromise (IoCs) from bytes.
 //!
-//! (The full design notes are written alongside the extractor.)
+//! ```
+//! use iocx_core::{Extractor, IndicatorKind};
+//!
+//! let text = b"C2 at hxxps://evil[.]com/gate.php, fallback 1.2.3[.]4:8080";
+//! let found: Vec<_> = Extractor::new().find_iter(text).collect();
+//! assert_eq!(found[0].kind, IndicatorKind::Url);
+//! assert_eq!(found[0].value, "https://evil.com/gate.php");
+//! assert_eq!(found[1].value, "1.2.3.4");
+//! assert_eq!(found[1].port, Some(8080));
+//! assert_eq!(found[1].raw(text), b"1.2.3[.]4:8080");
+//! ```
+//!
+//! # Design
+//!
+//! Extraction is two steps over the input, both linear:
+//!
+//! 1. **The refanged view.** A few SIMD searches (`memchr`, `memmem`) find the
+//!    bytes that can start a defang token (`[`, `(`, `{`, `]`, `\`, ` dot `,
+//!    ` AT `, `__`, `%3A%2F%2F`, wide dots). Each hit is checked against the
+//!    token table; the ones that are defang tokens become edits. When there
+//!    are edits the view is one copy of the input with them applied, plus a
+//!    sorted edit list that maps view offsets back to input offsets in
+//!    O(log edits) per match. Input without defang tokens is not copied.
+//! 2. **Anchors, then small parsers.** One `memchr3` pass stops at `.`, `:`
+//!    and `@`; each stop grows into the token around it and a hand-written
+//!    parser decides what it is (URL at `://`, e-mail at `@`, IPv6/ssdeep at
+//!    `:`, IPv4/CIDR/domain at `.`). Hex digests are found by sampling every
+//!    16th byte (a 32-digit run always covers two samples), CVEs by a search
+//!    for `v`, ASNs by a search for `AS`. No regular expression runs over the
+//!    input, and memory is allocated per match, not per byte.
+//!
+//! Domains must end in an explicit Public Suffix List entry (a snapshot ships
+//! in `data/`, see [`psl`]). Undefanged candidates then pass context guards
+//! against file names (`setup.zip`), code (`System.Net.WebClient`,
+//! `document.write(`) and version numbers (`version 1.2.3.4`); a defanged
+//! candidate skips them, because defanging is a statement of intent.
+//! Benign-but-valid values (`10.0.0.5`, `8.8.8.8`, `github.com`) are always
+//! reported: deciding what is benign is a separate step (warninglists).
+//!
+//! # Costs and limits
+//!
+//! * The whole input must be in memory (or memory-mapped); [`chunked`] splits
+//!   a large buffer at line ends to use several cores.
+//! * Defang tokens never span a line end and no indicator contains one, so
+//!   line-aligned chunks give the same result as one pass.
+//! * Input is bytes. UTF-8 is understood (IDNs, wide dots); UTF-16 input must
+//!   go through [`decode::decode`] first, and spans then refer to the decoded
+//!   text.
 #![deny(missing_docs)]
 
 pub mod decode;

@@ -24,33 +24,135 @@ const FILE_TLDS_IN_CONTEXT: &[&str] = &[
 
 /// Words that announce a file name before it.
 const FILE_WORDS_BEFORE: &[&str] = &[
-    "file", "files", "filename", "attachment", "attached", "dropped", "drops", "drop", "named",
-    "called", "archive", "executable", "binary", "script", "document", "installer", "module",
-    "library", "dll", "sample", "process", "launched", "executes", "executed", "runs", "opened",
-    "extracted", "unpacked", "saved", "writes", "wrote", "creates", "created",
+    "file",
+    "files",
+    "filename",
+    "attachment",
+    "attached",
+    "dropped",
+    "drops",
+    "drop",
+    "named",
+    "called",
+    "archive",
+    "executable",
+    "binary",
+    "script",
+    "document",
+    "installer",
+    "module",
+    "library",
+    "dll",
+    "sample",
+    "process",
+    "launched",
+    "executes",
+    "executed",
+    "runs",
+    "opened",
+    "extracted",
+    "unpacked",
+    "saved",
+    "writes",
+    "wrote",
+    "creates",
+    "created",
+    "transferred",
+    "copied",
+    "copies",
+    "renamed",
+    "moved",
+    "deleted",
+    "uploaded",
+    "executing",
+    "loads",
+    "loaded",
 ];
 
 /// Words that announce a file name after it.
 const FILE_WORDS_AFTER: &[&str] = &[
-    "file", "files", "attachment", "archive", "executable", "binary", "script", "document",
-    "installer", "module", "library", "process",
+    "file",
+    "files",
+    "attachment",
+    "archive",
+    "executable",
+    "binary",
+    "script",
+    "document",
+    "installer",
+    "module",
+    "library",
+    "process",
 ];
 
 /// Object names that make `x.name` a property access, not a domain.
 const CODE_OBJECTS: &[&str] = &[
-    "this", "self", "obj", "object", "document", "window", "console", "math", "json", "string",
-    "system", "process", "request", "response", "req", "res", "err", "error", "event", "args",
-    "kwargs", "ctx", "context", "config", "cfg", "settings", "data", "item", "element", "el",
-    "node", "module", "exports", "os", "sys", "util", "array", "path", "fs", "user", "client",
-    "target", "params", "options", "opts", "result", "value", "input", "output", "form", "elem",
-    "button", "link", "location", "navigator", "wscript", "shell", "file", "new",
+    "this",
+    "self",
+    "obj",
+    "object",
+    "document",
+    "window",
+    "console",
+    "math",
+    "json",
+    "string",
+    "system",
+    "process",
+    "request",
+    "response",
+    "req",
+    "res",
+    "err",
+    "error",
+    "event",
+    "args",
+    "kwargs",
+    "ctx",
+    "context",
+    "config",
+    "cfg",
+    "settings",
+    "data",
+    "item",
+    "element",
+    "el",
+    "node",
+    "module",
+    "exports",
+    "os",
+    "sys",
+    "util",
+    "array",
+    "path",
+    "fs",
+    "user",
+    "client",
+    "target",
+    "params",
+    "options",
+    "opts",
+    "result",
+    "value",
+    "input",
+    "output",
+    "form",
+    "elem",
+    "button",
+    "link",
+    "location",
+    "navigator",
+    "wscript",
+    "shell",
+    "file",
+    "new",
 ];
 
 /// Suffixes common enough among real domains that `target.com` or `file.io`
 /// stay domains even though their first label is also an object name.
 const COMMON_TLDS: &[&str] = &[
-    "com", "net", "org", "io", "co", "ru", "cn", "de", "uk", "fr", "jp", "us", "biz", "xyz",
-    "top", "online", "site", "me", "cc", "tk", "su", "ir", "in", "br", "kr", "eu",
+    "com", "net", "org", "io", "co", "ru", "cn", "de", "uk", "fr", "jp", "us", "biz", "xyz", "top",
+    "online", "site", "me", "cc", "tk", "su", "ir", "in", "br", "kr", "eu",
 ];
 
 /// Technology names written like domains.
@@ -58,17 +160,55 @@ const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];
 
 /// Words after which a dotted quad is a version number.
 const VERSION_WORDS: &[&str] = &[
-    "version", "versions", "ver", "v", "build", "release", "rel", "rev", "revision", "firmware",
-    "fw", "update", "patch", "kb", "driver", "agent", "sdk", "os", "kernel", "windows", "chrome",
-    "firefox", "edge", "office", "java", "python", "node", "openssl", "android", "ios", "macos",
-    "release:", "nuget", "package", "assemblyversion", "fileversion", "productversion",
+    "version",
+    "versions",
+    "ver",
+    "v",
+    "build",
+    "release",
+    "rel",
+    "rev",
+    "revision",
+    "firmware",
+    "fw",
+    "update",
+    "patch",
+    "kb",
+    "driver",
+    "agent",
+    "sdk",
+    "os",
+    "kernel",
+    "windows",
+    "chrome",
+    "firefox",
+    "edge",
+    "office",
+    "java",
+    "python",
+    "node",
+    "openssl",
+    "android",
+    "ios",
+    "macos",
+    "release:",
+    "nuget",
+    "package",
+    "assemblyversion",
+    "fileversion",
+    "productversion",
 ];
 
 /// The word (ASCII letters only) that ends right before `at`, skipping spaces,
 /// quotes and `:`/`=` between them.
 fn word_before(text: &[u8], at: usize) -> &[u8] {
     let mut e = at;
-    while e > 0 && matches!(text[e - 1], b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'(') {
+    while e > 0
+        && matches!(
+            text[e - 1],
+            b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'('
+        )
+    {
         e -= 1;
     }
     let mut s = e;
@@ -124,8 +264,18 @@ pub(crate) fn rejects_domain(
     if TECH_NAMES.contains(&domain) {
         return true;
     }
-    // Reversed-DNS identifiers: `com.example.app`, `org.telegram.messenger`.
-    if labels >= 3 && matches!(first, "com" | "org" | "net" | "android" | "androidx" | "java" | "javax" | "kotlin") {
+    // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.
+    // `de.wikipedia.org` also starts with a TLD, but ends in a common one.
+    if labels >= 3
+        && (matches!(
+            first,
+            "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
+        ) || crate::psl::is_tld(first) && !COMMON_TLDS.contains(&tld))
+    {
+        return true;
+    }
+    // A file named after its digest: `e990e0d1ee90cd10c4be7bfde6cc3e5a.pe`.
+    if first.len() >= 32 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
         return true;
     }
     let before = start.checked_sub(1).map(|i| text[i]);
@@ -148,6 +298,9 @@ pub(crate) fn rejects_domain(
     if strictness == Strictness::Strict && file_tld && tld != "com" && tld != "info" {
         return true;
     }
+    if follows_digest(text, start) {
+        return true;
+    }
     if tld == "app" && raw.first().is_some_and(|b| b.is_ascii_uppercase()) {
         return true; // macOS bundles: `Safari.app`
     }
@@ -159,6 +312,23 @@ pub(crate) fn rejects_domain(
         || in_file_column(text, start)
 }
 
+/// True when a hex digest and spaces come right before `start`, as in the
+/// `sha256sum` listing format `<digest>  <file name>`.
+fn follows_digest(text: &[u8], start: usize) -> bool {
+    let mut e = start;
+    while e > 0 && matches!(text[e - 1], b' ' | b'*') && start - e < 3 {
+        e -= 1;
+    }
+    if e == start {
+        return false;
+    }
+    let mut s = e;
+    while s > 0 && text[s - 1].is_ascii_hexdigit() {
+        s -= 1;
+    }
+    e - s >= 32 && (s == 0 || !text[s - 1].is_ascii_alphanumeric())
+}
+
 /// True when the dotted quad at `start` follows a word that makes it a version.
 pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
     in_list(word_before(text, start), VERSION_WORDS)
@@ -168,13 +338,11 @@ pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
 fn in_file_column(text: &[u8], pos: usize) -> bool {
     let line_start = memchr::memrchr(b'\n', &text[..pos]).map_or(0, |i| i + 1);
     let line = &text[line_start..pos];
-    let Some(&sep) = [b'|', b'\t', b',']
-        .iter()
-        .find(|&&s| line.contains(&s))
-    else {
+    let Some(&sep) = [b'|', b'\t', b','].iter().find(|&&s| line.contains(&s)) else {
         return false;
     };
-    let column = line.iter().filter(|&&b| b == sep).count() - usize::from(sep == b'|' && line.trim_ascii_start().first() == Some(&b'|'));
+    let column = line.iter().filter(|&&b| b == sep).count()
+        - usize::from(sep == b'|' && line.trim_ascii_start().first() == Some(&b'|'));
     // Walk up to the first line of the block of lines holding the separator.
     let mut header_start = line_start;
     let mut steps = 0;
@@ -191,7 +359,8 @@ fn in_file_column(text: &[u8], pos: usize) -> bool {
     if header_start == line_start {
         return false;
     }
-    let header_end = memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
+    let header_end =
+        memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
     let mut header = &text[header_start..header_end];
     if sep == b'|' {
         header = header.trim_ascii_start();
@@ -211,7 +380,13 @@ mod tests {
     fn rejects(text: &str, token: &str) -> bool {
         let start = text.find(token).unwrap();
         let domain = token.to_ascii_lowercase();
-        rejects_domain(text.as_bytes(), start, start + token.len(), &domain, Strictness::Normal)
+        rejects_domain(
+            text.as_bytes(),
+            start,
+            start + token.len(),
+            &domain,
+            Strictness::Normal,
+        )
     }
 
     #[test]

@@ -81,7 +81,9 @@ pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
             || bytes.len() > 63
             || bytes[0] == b'-'
             || bytes[bytes.len() - 1] == b'-'
-            || !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            || !bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return None;
         }
@@ -107,21 +109,39 @@ mod tests {
     #[test]
     fn domains() {
         assert_eq!(canonical_domain(b"Evil.COM").as_deref(), Some("evil.com"));
-        assert_eq!(canonical_domain(b"a.b.evil.co.uk").as_deref(), Some("a.b.evil.co.uk"));
+        assert_eq!(
+            canonical_domain(b"a.b.evil.co.uk").as_deref(),
+            Some("a.b.evil.co.uk")
+        );
         assert_eq!(
             canonical_domain("пример.рф".as_bytes()).as_deref(),
             Some("xn--e1afmkfd.xn--p1ai")
         );
-        assert_eq!(canonical_domain("bücher.de".as_bytes()).as_deref(), Some("xn--bcher-kva.de"));
-        for bad in [&b"setup.exe"[..], b"co.uk", b"a..com", b"-a.com", b"evil_x.com", b"3.14"] {
-            assert_eq!(canonical_domain(bad), None, "{}", String::from_utf8_lossy(bad));
+        assert_eq!(
+            canonical_domain("bücher.de".as_bytes()).as_deref(),
+            Some("xn--bcher-kva.de")
+        );
+        for bad in [
+            &b"setup.exe"[..],
+            b"co.uk",
+            b"a..com",
+            b"-a.com",
+            b"evil_x.com",
+            b"3.14",
+        ] {
+            assert_eq!(
+                canonical_domain(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn narrowing() {
         let t = "see “evil.com” now".as_bytes();
-        let s = t.iter().position(|&b| b == b'e' ).unwrap();
+        let s = t.iter().position(|&b| b == b'e').unwrap();
         let dot = s + t[s..].iter().position(|&b| b == b'.').unwrap();
         let (mut a, mut b) = (dot, dot);
         while a > 0 && is_host_byte(t[a - 1]) {

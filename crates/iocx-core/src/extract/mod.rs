@@ -9,8 +9,8 @@ mod host;
 mod network;
 mod scan;
 mod tokens;
-mod url;
-mod view;
+pub(crate) mod url;
+pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};
 
@@ -176,7 +176,10 @@ impl Extractor {
         }
         let mut found = scanner.out;
         let text = view.text();
-        if IndicatorKind::ALL.iter().any(|k| k.is_hash() && self.reports(*k)) {
+        if IndicatorKind::ALL
+            .iter()
+            .any(|k| k.is_hash() && self.reports(*k))
+        {
             tokens::find_hashes(text, &mut found);
         }
         if self.reports(IndicatorKind::Cve) {
@@ -206,8 +209,11 @@ impl Extractor {
             })
             .collect();
         matches.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.span.end), a.kind)
-                .cmp(&(b.span.start, std::cmp::Reverse(b.span.end), b.kind))
+            (a.span.start, std::cmp::Reverse(a.span.end), a.kind).cmp(&(
+                b.span.start,
+                std::cmp::Reverse(b.span.end),
+                b.kind,
+            ))
         });
         matches.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
         matches

@@ -98,16 +98,32 @@ mod tests {
     #[test]
     fn ipv4_strict() {
         assert_eq!(parse_ipv4(b"1.2.3.4"), Some(Ipv4Addr::new(1, 2, 3, 4)));
-        assert_eq!(parse_ipv4(b"255.255.255.255").map(|a| a.octets()[0]), Some(255));
-        for bad in [&b"256.1.1.1"[..], b"01.2.3.4", b"1.2.3", b"1.2.3.4.5", b"1..2.3", b"1.2.3.a"] {
+        assert_eq!(
+            parse_ipv4(b"255.255.255.255").map(|a| a.octets()[0]),
+            Some(255)
+        );
+        for bad in [
+            &b"256.1.1.1"[..],
+            b"01.2.3.4",
+            b"1.2.3",
+            b"1.2.3.4.5",
+            b"1..2.3",
+            b"1.2.3.a",
+        ] {
             assert_eq!(parse_ipv4(bad), None, "{}", String::from_utf8_lossy(bad));
         }
     }
 
     #[test]
     fn ipv6_forms() {
-        assert_eq!(ipv6_text(parse_ipv6(b"2001:DB8:0:0:0:0:0:1").unwrap()), "2001:db8::1");
-        assert_eq!(ipv6_text(parse_ipv6(b"::ffff:1.2.3.4").unwrap()), "::ffff:1.2.3.4");
+        assert_eq!(
+            ipv6_text(parse_ipv6(b"2001:DB8:0:0:0:0:0:1").unwrap()),
+            "2001:db8::1"
+        );
+        assert_eq!(
+            ipv6_text(parse_ipv6(b"::ffff:1.2.3.4").unwrap()),
+            "::ffff:1.2.3.4"
+        );
         assert!(parse_ipv6(b"::ffff:01.2.3.4").is_none());
         assert!(parse_ipv6(b"16:30:46").is_none());
         assert!(parse_ipv6(b"00:1a:2b:3c:4d:5e").is_none());

@@ -15,9 +15,9 @@ use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
 use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
 use super::url::{rest_end, scheme_before};
+use super::view::View;
 use super::{Found, Settings};
 use crate::IndicatorKind;
-use super::view::View;
 
 /// Scanner state over one view.
 pub(crate) struct Scanner<'v, 'h> {
@@ -140,7 +140,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         if end == e {
             if let Some((len, pe)) = parse_prefix(text, end, 32) {
-                if !text.get(pe).is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit)) {
+                if !text
+                    .get(pe)
+                    .is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit))
+                {
                     self.push(IndicatorKind::Cidr, format!("{addr}/{len}"), s, pe);
                     self.floor = pe;
                     return pe;
@@ -179,9 +182,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return;
         };
         let defanged = self.defanged(s, e);
-        if !defanged
-            && context::rejects_domain(text, s, e, &domain, self.settings.strictness)
-        {
+        if !defanged && context::rejects_domain(text, s, e, &domain, self.settings.strictness) {
             return;
         }
         let mut host_end = e;
@@ -199,7 +200,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
         } else if port.is_some() && !defanged {
             // `host:port` alone: keep the port with the domain match.
         }
-        let f = self.push(IndicatorKind::Domain, domain, s, if url_end.is_some() { e } else { host_end });
+        let f = self.push(
+            IndicatorKind::Domain,
+            domain,
+            s,
+            if url_end.is_some() { e } else { host_end },
+        );
         if url_end.is_none() {
             f.port = port;
         }
@@ -220,7 +226,8 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let text = self.text;
         let mut s = p;
         while s > self.floor
-            && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'.' | b'_' | b'%' | b'+' | b'-'))
+            && (text[s - 1].is_ascii_alphanumeric()
+                || matches!(text[s - 1], b'.' | b'_' | b'%' | b'+' | b'-'))
         {
             s -= 1;
         }
@@ -273,7 +280,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         // Optional user info, then the host.
         let mut host_start = auth;
         let mut e = auth;
-        while e < text.len() && super::url::is_url_byte(text[e]) && !matches!(text[e], b'/' | b'?' | b'#') {
+        while e < text.len()
+            && super::url::is_url_byte(text[e])
+            && !matches!(text[e], b'/' | b'?' | b'#')
+        {
             if text[e] == b'@' {
                 host_start = e + 1;
             }
@@ -283,7 +293,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut after_host = host_end;
         if let Some((_, pe)) = parse_port(text, host_end) {
             after_host = pe;
-        } else if text.get(host_end) == Some(&b':') && !text.get(host_end + 1).is_some_and(u8::is_ascii_digit) {
+        } else if text.get(host_end) == Some(&b':')
+            && !text.get(host_end + 1).is_some_and(u8::is_ascii_digit)
+        {
             // `http://host:` at a sentence end: no port.
         }
         let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#')) {
@@ -298,14 +310,18 @@ impl<'v, 'h> Scanner<'v, 'h> {
         value.push_str(&host);
         value.push_str(&String::from_utf8_lossy(&text[host_end..end]));
         let start = scheme.start;
-        self.push(IndicatorKind::Url, value, start, end).forced_defang = scheme.defanged;
+        self.push(IndicatorKind::Url, value, start, end)
+            .forced_defang = scheme.defanged;
         if self.settings.all_parts {
             let kind = match ip {
                 Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
                 Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
                 None => IndicatorKind::Domain,
             };
-            let host_value = host.trim_start_matches('[').trim_end_matches(']').to_string();
+            let host_value = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
             self.push(kind, host_value, host_start, host_end).part = true;
         }
         self.floor = end;
@@ -319,7 +335,11 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if text.get(at) == Some(&b'[') {
             let close = at + 1 + memchr::memchr(b']', &text[at + 1..text.len().min(at + 48)])?;
             let a = parse_ipv6(&text[at + 1..close])?;
-            return Some((format!("[{}]", ipv6_text(a)), close + 1, Some(IpAddr::V6(a))));
+            return Some((
+                format!("[{}]", ipv6_text(a)),
+                close + 1,
+                Some(IpAddr::V6(a)),
+            ));
         }
         let mut e = at;
         while e < text.len() && is_host_byte(text[e]) {
@@ -347,7 +367,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         while s > self.floor && text[s - 1].is_ascii_digit() {
             s -= 1;
         }
-        if s > 0 && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b':' | b'+' | b'/')) {
+        if s > 0
+            && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b':' | b'+' | b'/'))
+        {
             return None;
         }
         let block: u64 = std::str::from_utf8(&text[s..colon]).ok()?.parse().ok()?;
@@ -391,7 +413,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let run_end = e;
         self.floor = self.floor.max(s);
-        let glued = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80);
+        let glued = |b: Option<&u8>| {
+            b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
+        };
         if s > 0 && glued(text.get(s - 1)) || glued(text.get(e)) {
             return run_end;
         }
@@ -410,7 +434,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut end = e;
         if text.get(e) == Some(&b'%') {
             let mut z = e + 1;
-            while z < text.len() && (text[z].is_ascii_alphanumeric() || matches!(text[z], b'_' | b'-')) {
+            while z < text.len()
+                && (text[z].is_ascii_alphanumeric() || matches!(text[z], b'_' | b'-'))
+            {
                 z += 1;
             }
             if z > e + 1 {
@@ -419,7 +445,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         if end == e {
             if let Some((len, pe)) = parse_prefix(text, e, 128) {
-                self.push(IndicatorKind::Cidr, format!("{}/{len}", ipv6_text(addr)), s, pe);
+                self.push(
+                    IndicatorKind::Cidr,
+                    format!("{}/{len}", ipv6_text(addr)),
+                    s,
+                    pe,
+                );
                 self.floor = pe;
                 return pe;
             }
@@ -434,7 +465,8 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 end = pe;
             }
         }
-        self.push(IndicatorKind::Ipv6, ipv6_text(addr), start, end).port = port;
+        self.push(IndicatorKind::Ipv6, ipv6_text(addr), start, end)
+            .port = port;
         self.floor = end;
         end.max(run_end)
     }

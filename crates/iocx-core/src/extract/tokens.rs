@@ -37,8 +37,11 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
             continue;
         }
         // The two samples must belong to one run.
-        if let Some(gap) = text[i..i + STRIDE].iter().rposition(|&b| !HEX[usize::from(b)]) {
-            i += gap.max(1).min(STRIDE);
+        if let Some(gap) = text[i..i + STRIDE]
+            .iter()
+            .rposition(|&b| !HEX[usize::from(b)])
+        {
+            i += gap.clamp(1, STRIDE);
             i = i.div_ceil(STRIDE) * STRIDE;
             continue;
         }
@@ -88,7 +91,10 @@ fn digits(text: &[u8], at: usize) -> usize {
 /// Appends every `CVE-YYYY-NNNN…` identifier in `text` to `out`.
 pub(crate) fn find_cves(text: &[u8], out: &mut Vec<Found>) {
     for v in memchr::memchr2_iter(b'V', b'v', text) {
-        if v == 0 || !matches!(text[v - 1], b'C' | b'c') || !matches!(text.get(v + 1), Some(b'E' | b'e')) {
+        if v == 0
+            || !matches!(text[v - 1], b'C' | b'c')
+            || !matches!(text.get(v + 1), Some(b'E' | b'e'))
+        {
             continue;
         }
         let s = v - 1;
@@ -149,7 +155,12 @@ pub(crate) fn find_asns(text: &[u8], out: &mut Vec<Found>) {
         if number > u64::from(u32::MAX) {
             continue;
         }
-        out.push(Found::new(IndicatorKind::Asn, format!("AS{number}"), s, at + count));
+        out.push(Found::new(
+            IndicatorKind::Asn,
+            format!("AS{number}"),
+            s,
+            at + count,
+        ));
     }
 }
 
@@ -167,18 +178,42 @@ mod tests {
     fn hashes_by_exact_length() {
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
         assert_eq!(values(find_hashes, &format!("md5 {md5}.")), [md5]);
-        assert_eq!(values(find_hashes, &format!("x{md5}")), Vec::<String>::new());
-        assert_eq!(values(find_hashes, &format!("0x{md5}")), Vec::<String>::new());
-        assert_eq!(values(find_hashes, &format!("{md5}a")), Vec::<String>::new());
+        assert_eq!(
+            values(find_hashes, &format!("x{md5}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            values(find_hashes, &format!("0x{md5}")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            values(find_hashes, &format!("{md5}a")),
+            Vec::<String>::new()
+        );
         assert_eq!(values(find_hashes, &md5.to_uppercase()), [md5]);
         let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-        assert_eq!(values(find_hashes, &format!("a {md5} b {sha256}")), [md5, sha256]);
+        assert_eq!(
+            values(find_hashes, &format!("a {md5} b {sha256}")),
+            [md5, sha256]
+        );
     }
 
     #[test]
     fn cves_and_asns() {
-        assert_eq!(values(find_cves, "see cve-2021-44228, and CVE‑2017‑0144."), ["CVE-2021-44228", "CVE-2017-0144"]);
-        assert_eq!(values(find_cves, "CVE-21-1234 XCVE-2021-1234"), Vec::<String>::new());
-        assert_eq!(values(find_asns, "AS15169, ASN 13335 and ASN: 9009 not HAS1 nor AS0"), ["AS15169", "AS13335", "AS9009"]);
+        assert_eq!(
+            values(find_cves, "see cve-2021-44228, and CVE‑2017‑0144."),
+            ["CVE-2021-44228", "CVE-2017-0144"]
+        );
+        assert_eq!(
+            values(find_cves, "CVE-21-1234 XCVE-2021-1234"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            values(
+                find_asns,
+                "AS15169, ASN 13335 and ASN: 9009 not HAS1 nor AS0"
+            ),
+            ["AS15169", "AS13335", "AS9009"]
+        );
     }
 }

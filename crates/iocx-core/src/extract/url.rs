@@ -67,7 +67,8 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
         [b'h', body @ .., b'p'] => (body, false),
         _ => return None,
     };
-    let fits = (2..=3).contains(&body.len()) && body.iter().all(|b| matches!(b, b't' | b'x' | b'*'));
+    let fits =
+        (2..=3).contains(&body.len()) && body.iter().all(|b| matches!(b, b't' | b'x' | b'*'));
     fits.then_some((if secure { "https" } else { "http" }, true))
 }
 
@@ -75,7 +76,11 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
 /// Non-ASCII ends a URL: text glued to a URL in CJK prose, typographic quotes
 /// and no-break spaces are far more common in reports than IRIs.
 pub(crate) fn is_url_byte(b: u8) -> bool {
-    b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'^' | b'\\')
+    b.is_ascii_graphic()
+        && !matches!(
+            b,
+            b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'^' | b'\\'
+        )
 }
 
 /// The end of the URL text whose path, query or fragment starts at `at`
@@ -132,7 +137,10 @@ mod tests {
     fn schemes() {
         assert_eq!(scheme("http://"), Some(("http", false)));
         assert_eq!(scheme("hxxps://"), Some(("https", true)));
-        assert_eq!(scheme("hXXp://".to_ascii_lowercase().as_str()), Some(("http", true)));
+        assert_eq!(
+            scheme("hXXp://".to_ascii_lowercase().as_str()),
+            Some(("http", true))
+        );
         assert_eq!(scheme("h**p://"), Some(("http", true)));
         assert_eq!(scheme("h[tt]p://"), Some(("http", true)));
         assert_eq!(scheme("htxp://"), Some(("http", true)));

@@ -189,8 +189,10 @@ fn find_bracketed(raw: &[u8], out: &mut Vec<Pending>) {
             continue;
         };
         let (mut start, mut stop) = (open, end);
+        // `[.]` and `[@]` written tight are unambiguous; other forms only
+        // count where they join two words (`(.)` alone in prose is not a dot).
+        let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
         if with == b"." || with == b"@" {
-            // Only where it joins two words: `(.)` alone in prose is not a dot.
             let before = open.checked_sub(1).map(|i| raw[i]);
             let after = raw.get(end).copied();
             // Spaced forms only with square brackets: `regex (.) to` is prose.
@@ -202,13 +204,13 @@ fn find_bracketed(raw: &[u8], out: &mut Vec<Pending>) {
                 && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
             let joins_before = before.is_some_and(is_label_byte) || spaced_before;
             let joins_after = after.is_some_and(is_label_byte) || spaced_after;
-            if !(joins_before && joins_after) {
+            if !(tight || joins_before && joins_after) {
                 continue;
             }
-            if spaced_before {
+            if spaced_before && joins_after {
                 start -= 1;
             }
-            if spaced_after {
+            if spaced_after && joins_before {
                 stop += 1;
             }
         }
@@ -240,14 +242,15 @@ fn find_backslashes_and_half_brackets(raw: &[u8], out: &mut Vec<Pending>) {
             continue;
         }
         match next {
-            Some(b'.') if prev.is_some_and(|b| b.is_ascii_alphanumeric()) => {
-                if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
-                    out.push(Pending {
-                        start: i,
-                        end: i + 1,
-                        with: b"",
-                    });
-                }
+            Some(b'.')
+                if prev.is_some_and(|b| b.is_ascii_alphanumeric())
+                    && raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) =>
+            {
+                out.push(Pending {
+                    start: i,
+                    end: i + 1,
+                    with: b"",
+                });
             }
             Some(b'/') => out.push(Pending {
                 start: i,
