@@ -3,6 +3,7 @@
 //! (The full design notes are written alongside the extractor.)
 #![deny(missing_docs)]
 
+pub mod chunked;
 pub mod decode;
 pub mod extract;
 mod kind;
