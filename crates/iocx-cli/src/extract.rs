@@ -1,23 +1,17 @@
-//! `iocx extract`: find indicators in files, directories and stdin.
-//!
-//! Files are processed in parallel batches (rayon) and written in input
-//! order; each large file is itself split into line-aligned chunks scanned in
-//! parallel. Stdin and other non-regular inputs are streamed in windows.
+//! `iocx extract`: its arguments, and turning them into a pipeline run.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 use clap::{Args, ValueEnum};
-use iocx_core::chunked::{find_all_parallel, DEFAULT_CHUNK_SIZE};
-use iocx_core::decode::decode;
-use iocx_core::{Extractor, ExtractorBuilder, IndicatorKind, Match, Strictness};
-use rayon::prelude::*;
+use iocx_core::chunked::DEFAULT_CHUNK_SIZE;
+use iocx_core::{ExtractorBuilder, IndicatorKind, Strictness};
 
-use crate::inputs::{self, Input, Opened};
-use crate::output::{LineFormat, LineSink, SeenValues, Sink};
-use crate::stream::{scan_stream, StreamError, StreamLimits};
+use crate::inputs;
+use crate::output::{LineFormat, LineSink};
+use crate::pipeline::{extract_all, Settings};
+use crate::stream::StreamLimits;
 use crate::Outcome;
 
 const LONG_ABOUT: &str = "\
@@ -90,7 +84,8 @@ pub struct ExtractArgs {
 }
 
 /// The `--format` values. A format that prints one document for the whole
-/// run (MISP JSON, with `--event-info`) joins here with its own [`Sink`].
+/// run (MISP JSON, with `--event-info`) joins here with its own
+/// [`Sink`](crate::output::Sink), dispatched in [`run`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
     /// `kind<TAB>value` per line.
@@ -124,20 +119,6 @@ const DEFAULT_MAX_LINE: usize = 64 << 20;
 /// Bytes re-scanned after such a forced cut; longer than any real indicator.
 const STREAM_OVERLAP: usize = 4 << 10;
 
-/// Everything a worker needs to process one input.
-struct Settings {
-    extractor: Extractor,
-    chunk_size: usize,
-    limits: StreamLimits,
-    unique: bool,
-}
-
-impl Settings {
-    fn find(&self, text: &[u8]) -> Vec<Match> {
-        find_all_parallel(&self.extractor, text, self.chunk_size)
-    }
-}
-
 /// Runs `iocx extract`.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     if let Some(threads) = args.threads {
@@ -148,13 +129,18 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     }
     let settings = settings(args)?;
     let inputs = inputs::expand(&args.paths);
-    let mut sink = match args.format {
-        OutputFormat::Text => LineSink(LineFormat::Text),
-        OutputFormat::Jsonl => LineSink(LineFormat::Jsonl),
-        OutputFormat::Csv => LineSink(LineFormat::Csv),
-    };
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    match extract_all(&mut sink, &inputs, &settings, &mut out) {
+    let lines = |format| LineSink(format);
+    let result = match args.format {
+        OutputFormat::Text => {
+            extract_all(&mut lines(LineFormat::Text), &inputs, &settings, &mut out)
+        }
+        OutputFormat::Jsonl => {
+            extract_all(&mut lines(LineFormat::Jsonl), &inputs, &settings, &mut out)
+        }
+        OutputFormat::Csv => extract_all(&mut lines(LineFormat::Csv), &inputs, &settings, &mut out),
+    };
+    match result {
         Ok(outcome) => Ok(outcome),
         // The reader went away (`| head`): what it wanted, it got.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Found),
@@ -205,159 +191,4 @@ fn size_setting(flag: Option<usize>, var: &str) -> anyhow::Result<Option<usize>>
         bail!("{var}: must be at least 1 byte");
     }
     Ok(Some(size))
-}
-
-/// What one file turned into.
-struct FileResult<P> {
-    parts: Vec<P>,
-    matches: usize,
-}
-
-/// Extracts from every input, writing to `out` in input order. Input errors
-/// are printed to stderr and counted; only an output error stops the run.
-fn extract_all<S: Sink>(
-    sink: &mut S,
-    inputs: &[Input],
-    settings: &Settings,
-    out: &mut dyn Write,
-) -> io::Result<Outcome> {
-    let mut found = false;
-    let mut failed = false;
-    sink.start(out)?;
-    // Batches keep every core busy while bounding how much rendered output
-    // waits for an earlier, slower file.
-    let batch_len = rayon::current_num_threads() * 4;
-    let mut rest = inputs;
-    while let Some(first) = rest.first() {
-        if matches!(first, Input::Stdin) {
-            rest = &rest[1..];
-            let stdin = io::stdin().lock();
-            let mut seen = SeenValues::default();
-            let result = scan_stream(
-                stdin,
-                settings.limits,
-                |t| settings.find(t),
-                |text, base, mut matches| {
-                    if settings.unique {
-                        seen.retain_first(&mut matches);
-                    }
-                    found |= !matches.is_empty();
-                    let part = sink.part("-", text, base, &matches);
-                    sink.write(part, out)?;
-                    // Streamed input may be slow (`tail -f`): show each window.
-                    out.flush()
-                },
-            );
-            match result {
-                Ok(()) => {}
-                Err(StreamError::Emit(err)) => return Err(err),
-                Err(StreamError::Read(err)) => {
-                    report_error(out, "-", &err)?;
-                    failed = true;
-                }
-            }
-            continue;
-        }
-        let len = rest
-            .iter()
-            .take(batch_len)
-            .position(|i| matches!(i, Input::Stdin))
-            .unwrap_or(rest.len().min(batch_len));
-        let (batch, after) = rest.split_at(len);
-        rest = after;
-        let results: Vec<_> = batch
-            .par_iter()
-            .map(|input| match input {
-                Input::File { source, path } => {
-                    extract_file(&*sink, source, path, settings).map_err(|e| (source, e))
-                }
-                Input::Unreadable { source, error } => {
-                    Err((source, io::Error::new(error.kind(), error.to_string())))
-                }
-                Input::Stdin => unreachable!("stdin is never part of a batch"),
-            })
-            .collect();
-        for result in results {
-            match result {
-                Ok(file) => {
-                    found |= file.matches > 0;
-                    for part in file.parts {
-                        sink.write(part, out)?;
-                    }
-                }
-                Err((source, err)) => {
-                    report_error(out, source, &err)?;
-                    failed = true;
-                }
-            }
-        }
-    }
-    sink.finish(out)?;
-    out.flush()?;
-    Ok(if failed {
-        Outcome::Failed
-    } else if found {
-        Outcome::Found
-    } else {
-        Outcome::NothingFound
-    })
-}
-
-/// Prints `iocx: SOURCE: ERROR` after what was written so far.
-fn report_error(out: &mut dyn Write, source: &str, err: &io::Error) -> io::Result<()> {
-    out.flush()?;
-    eprintln!("iocx: {source}: {err}");
-    Ok(())
-}
-
-fn extract_file<S: Sink>(
-    sink: &S,
-    source: &str,
-    path: &std::path::Path,
-    settings: &Settings,
-) -> io::Result<FileResult<S::Part>> {
-    match inputs::open(path)? {
-        Opened::Whole(contents) => {
-            let (text, _) = decode(&contents);
-            let mut matches = settings.find(&text);
-            if settings.unique {
-                SeenValues::default().retain_first(&mut matches);
-            }
-            Ok(FileResult {
-                parts: vec![sink.part(source, &text, 0, &matches)],
-                matches: matches.len(),
-            })
-        }
-        Opened::Stream(file) => extract_file_stream(sink, source, file, settings),
-    }
-}
-
-fn extract_file_stream<S: Sink>(
-    sink: &S,
-    source: &str,
-    file: File,
-    settings: &Settings,
-) -> io::Result<FileResult<S::Part>> {
-    let mut result = FileResult {
-        parts: Vec::new(),
-        matches: 0,
-    };
-    let mut seen = SeenValues::default();
-    let streamed = scan_stream(
-        file,
-        settings.limits,
-        |t| settings.find(t),
-        |text, base, mut matches| {
-            if settings.unique {
-                seen.retain_first(&mut matches);
-            }
-            result.matches += matches.len();
-            result.parts.push(sink.part(source, text, base, &matches));
-            Ok(())
-        },
-    );
-    match streamed {
-        Ok(()) => Ok(result),
-        Err(StreamError::Read(err) | StreamError::Emit(err)) => Err(err),
-    }
 }

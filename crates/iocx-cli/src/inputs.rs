@@ -15,8 +15,13 @@ pub enum Input {
     /// Standard input (`-` or no path at all).
     Stdin,
     /// A file; `source` is the path as given, or joined from the directory
-    /// given.
-    File { source: String, path: PathBuf },
+    /// given. `size` is its length when it is a regular file (`None` for
+    /// pipes and devices, whose length is unknown).
+    File {
+        source: String,
+        path: PathBuf,
+        size: Option<u64>,
+    },
     /// A path that could not be listed; reported in its place in the order.
     Unreadable { source: String, error: io::Error },
 }
@@ -36,7 +41,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
         // to directories: the user named them.
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walk(path, &mut inputs),
-            Ok(_) => inputs.push(file_input(path)),
+            Ok(meta) => inputs.push(file_input(path, &meta)),
             Err(error) => inputs.push(Input::Unreadable {
                 source: path.display().to_string(),
                 error,
@@ -46,10 +51,11 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
     inputs
 }
 
-fn file_input(path: &Path) -> Input {
+fn file_input(path: &Path, meta: &fs::Metadata) -> Input {
     Input::File {
         source: path.display().to_string(),
         path: path.to_path_buf(),
+        size: meta.is_file().then_some(meta.len()),
     }
 }
 
@@ -85,10 +91,10 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
         if meta.is_dir() {
             walk(&path, inputs);
         } else if meta.is_file() {
-            inputs.push(file_input(&path));
+            inputs.push(file_input(&path, &meta));
         } else if meta.file_type().is_symlink() {
             match fs::metadata(&path) {
-                Ok(target) if target.is_file() => inputs.push(file_input(&path)),
+                Ok(target) if target.is_file() => inputs.push(file_input(&path, &target)),
                 Ok(_) => {}
                 Err(error) => inputs.push(Input::Unreadable {
                     source: path.display().to_string(),

@@ -4,6 +4,7 @@
 mod extract;
 mod inputs;
 mod output;
+mod pipeline;
 mod stream;
 
 use std::path::PathBuf;

@@ -148,3 +148,23 @@ fn bad_chunk_size_is_an_error() {
         "iocx: IOCX_CHUNK_SIZE: expected a number of bytes, got `lots`\n",
     );
 }
+
+#[test]
+fn unique_holds_across_pieces_of_a_large_file_and_stdin_windows() {
+    let input: String = (0..300)
+        .map(|i| format!("seen 10.9.0.{} and evil{}[.]com\n", i % 3, i % 2))
+        .collect();
+    let expected =
+        "ipv4\t10.9.0.0\ndomain\tevil0.com\nipv4\t10.9.0.1\ndomain\tevil1.com\nipv4\t10.9.0.2\n";
+    let dir = scratch(&[("big.txt", input.as_bytes())]);
+    for args in [
+        &["extract", "--unique", "big.txt"][..],
+        &["extract", "--unique", "-"][..],
+    ] {
+        let r = run_with_stdin(
+            iocx(dir.path()).env("IOCX_CHUNK_SIZE", "40").args(args),
+            input.as_bytes(),
+        );
+        assert_run(&r, 0, expected, "");
+    }
+}
