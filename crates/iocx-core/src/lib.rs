@@ -50,6 +50,7 @@
 //!   text.
 #![deny(missing_docs)]
 
+pub mod chunked;
 pub mod decode;
 pub mod extract;
 mod kind;

@@ -1,0 +1,240 @@
+//! Where matches go: the [`Sink`] interface the extraction pipeline writes
+//! to, and the line formats `text` (`kind<TAB>value`), `jsonl` and `csv`.
+//!
+//! Rendering is per input into a byte buffer, so that inputs can be rendered
+//! in parallel and written in input order.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use iocx_core::{IndicatorKind, Match};
+use serde::Serialize;
+
+/// A destination for matches. The pipeline calls [`Sink::part`] for each
+/// input (in parallel, in any order), then [`Sink::write`] with the parts in
+/// input order, then [`Sink::finish`] once. A format that prints one document
+/// for the whole run (MISP JSON) collects in `write` and prints in `finish`.
+pub trait Sink: Sync {
+    /// What one input (or one window of a stream) turns into.
+    type Part: Send;
+
+    /// Called once before anything else is written.
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Converts the matches found in `text`, which starts at byte `base` of
+    /// the input named `source`; spans are relative to `text`.
+    fn part(&self, source: &str, text: &[u8], base: u64, matches: &[Match]) -> Self::Part;
+
+    /// Takes the next part in input order.
+    fn write(&mut self, part: Self::Part, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Called once after the last part.
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// A [`Sink`] that prints lines as the parts arrive.
+pub struct LineSink(pub LineFormat);
+
+impl Sink for LineSink {
+    type Part = Vec<u8>;
+
+    fn start(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.0.header() {
+            Some(header) => out.write_all(header.as_bytes()),
+            None => Ok(()),
+        }
+    }
+
+    fn part(&self, source: &str, text: &[u8], base: u64, matches: &[Match]) -> Vec<u8> {
+        let mut rendered = Vec::new();
+        self.0.render(source, text, base, matches, &mut rendered);
+        rendered
+    }
+
+    fn write(&mut self, part: Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&part)
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The line-oriented output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFormat {
+    /// `kind<TAB>value`, one per line.
+    Text,
+    /// One JSON object per line: type, value, raw, start, end, defanged, source.
+    Jsonl,
+    /// CSV with a header row: type,value,raw,start,end,defanged,source.
+    Csv,
+}
+
+/// The CSV header row, naming the same fields as JSONL in the same order.
+pub const CSV_HEADER: &str = "type,value,raw,start,end,defanged,source\n";
+
+/// One output record; field order is the output's field order.
+#[derive(Serialize)]
+struct Record<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    value: &'a str,
+    raw: &'a str,
+    start: u64,
+    end: u64,
+    defanged: bool,
+    source: &'a str,
+}
+
+impl LineFormat {
+    /// Text written once before any match (the CSV header).
+    pub fn header(self) -> Option<&'static str> {
+        match self {
+            LineFormat::Csv => Some(CSV_HEADER),
+            LineFormat::Text | LineFormat::Jsonl => None,
+        }
+    }
+
+    /// Appends the lines for `matches` to `out`. Spans are relative to
+    /// `haystack`, which starts at byte `base` of the input named `source`.
+    pub fn render(
+        self,
+        source: &str,
+        haystack: &[u8],
+        base: u64,
+        matches: &[Match],
+        out: &mut Vec<u8>,
+    ) {
+        match self {
+            LineFormat::Text => {
+                for m in matches {
+                    out.extend_from_slice(m.kind.name().as_bytes());
+                    out.push(b'\t');
+                    out.extend_from_slice(m.value.as_bytes());
+                    out.push(b'\n');
+                }
+            }
+            LineFormat::Jsonl => {
+                for m in matches {
+                    let raw = String::from_utf8_lossy(m.raw(haystack));
+                    let record = record(source, &raw, base, m);
+                    serde_json::to_writer(&mut *out, &record)
+                        .expect("serialising to a Vec cannot fail");
+                    out.push(b'\n');
+                }
+            }
+            LineFormat::Csv => {
+                let mut writer = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(&mut *out);
+                for m in matches {
+                    let raw = String::from_utf8_lossy(m.raw(haystack));
+                    writer
+                        .serialize(record(source, &raw, base, m))
+                        .expect("serialising to a Vec cannot fail");
+                }
+                writer.flush().expect("flushing a Vec cannot fail");
+            }
+        }
+    }
+}
+
+fn record<'a>(source: &'a str, raw: &'a str, base: u64, m: &'a Match) -> Record<'a> {
+    Record {
+        kind: m.kind.name(),
+        value: &m.value,
+        raw,
+        start: base + m.span.start as u64,
+        end: base + m.span.end as u64,
+        defanged: m.defanged,
+        source,
+    }
+}
+
+/// Remembers which (kind, value) pairs one input has already reported, for
+/// `--unique`.
+#[derive(Default)]
+pub struct SeenValues {
+    seen: HashSet<(IndicatorKind, String)>,
+}
+
+impl SeenValues {
+    /// Drops from `matches` every pair reported before (here or in an earlier
+    /// call), keeping the first occurrence of each.
+    pub fn retain_first(&mut self, matches: &mut Vec<Match>) {
+        matches.retain(|m| self.seen.insert((m.kind, m.value.clone())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iocx_core::Span;
+
+    fn sample() -> (Vec<u8>, Vec<Match>) {
+        let haystack = b"see hxxp://a[.]b/x,\"q\" 1.2.3.4".to_vec();
+        let matches = vec![
+            Match {
+                kind: IndicatorKind::Url,
+                value: "http://a.b/x,\"q\"".into(),
+                span: Span::new(4, 22),
+                defanged: true,
+                port: None,
+            },
+            Match {
+                kind: IndicatorKind::Ipv4,
+                value: "1.2.3.4".into(),
+                span: Span::new(23, 30),
+                defanged: false,
+                port: None,
+            },
+        ];
+        (haystack, matches)
+    }
+
+    #[test]
+    fn text_is_kind_tab_value() {
+        let (haystack, matches) = sample();
+        let mut out = Vec::new();
+        LineFormat::Text.render("-", &haystack, 0, &matches, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "url\thttp://a.b/x,\"q\"\nipv4\t1.2.3.4\n"
+        );
+    }
+
+    #[test]
+    fn jsonl_fields_in_order_with_base_offset() {
+        let (haystack, matches) = sample();
+        let mut out = Vec::new();
+        LineFormat::Jsonl.render("in.txt", &haystack, 100, &matches[1..], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"type\":\"ipv4\",\"value\":\"1.2.3.4\",\"raw\":\"1.2.3.4\",\"start\":123,\"end\":130,\"defanged\":false,\"source\":\"in.txt\"}\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_commas_and_quotes() {
+        let (haystack, matches) = sample();
+        let mut out = Vec::new();
+        LineFormat::Csv.render("a,b.txt", &haystack, 0, &matches[..1], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "url,\"http://a.b/x,\"\"q\"\"\",\"hxxp://a[.]b/x,\"\"q\"\"\",4,22,true,\"a,b.txt\"\n"
+        );
+    }
+
+    #[test]
+    fn unique_keeps_first_across_calls() {
+        let (_, matches) = sample();
+        let mut seen = SeenValues::default();
+        let mut first = vec![matches[1].clone(), matches[0].clone(), matches[1].clone()];
+        seen.retain_first(&mut first);
+        assert_eq!(first, vec![matches[1].clone(), matches[0].clone()]);
+        let mut second = matches.clone();
+        seen.retain_first(&mut second);
+        assert!(second.is_empty());
+    }
+}

@@ -1,0 +1,252 @@
+//! The extraction pipeline: inputs in, [`Sink`] parts out, in input order.
+//!
+//! Small files are extracted whole, a batch at a time in parallel (rayon),
+//! and their parts written in input order. Large files, stdin and other
+//! streams are processed alone, one bounded piece at a time (each piece
+//! itself scanned in parallel chunks) and written as they go, so memory stays
+//! bounded whatever the input size.
+
+use std::io::{self, Read, Write};
+use std::path::Path;
+
+use iocx_core::chunked::{find_all_parallel, line_chunks};
+use iocx_core::decode::decode;
+use iocx_core::{Extractor, Match};
+use rayon::prelude::*;
+
+use crate::inputs::{self, Input, Opened};
+use crate::output::{SeenValues, Sink};
+use crate::stream::{scan_stream, StreamError, StreamLimits};
+use crate::Outcome;
+
+/// Everything a worker needs to process one input.
+pub struct Settings {
+    /// The configured extractor.
+    pub extractor: Extractor,
+    /// Bytes per parallel chunk (at least; chunks end at newlines).
+    pub chunk_size: usize,
+    /// Window sizes for streamed input.
+    pub limits: StreamLimits,
+    /// `--unique`: one match per distinct kind and value per input.
+    pub unique: bool,
+}
+
+impl Settings {
+    fn find(&self, text: &[u8]) -> Vec<Match> {
+        find_all_parallel(&self.extractor, text, self.chunk_size)
+    }
+
+    /// Chunks scanned at once when a large file is processed piecewise: a
+    /// couple per thread keeps every core busy.
+    fn chunks_per_piece(&self) -> usize {
+        rayon::current_num_threads().max(1) * 2
+    }
+
+    /// Files larger than one piece are processed alone, piece by piece.
+    fn processed_alone(&self, input: &Input) -> bool {
+        match input {
+            Input::Stdin => true,
+            Input::File { size: None, .. } => true,
+            Input::File {
+                size: Some(size), ..
+            } => *size > (self.chunk_size as u64).saturating_mul(self.chunks_per_piece() as u64),
+            Input::Unreadable { .. } => false,
+        }
+    }
+}
+
+/// Why an input stopped early.
+enum Failure {
+    /// The input could not be read; reported, and the run goes on.
+    Input(io::Error),
+    /// The output could not be written; the run stops.
+    Output(io::Error),
+}
+
+impl From<StreamError> for Failure {
+    fn from(err: StreamError) -> Failure {
+        match err {
+            StreamError::Read(err) => Failure::Input(err),
+            StreamError::Emit(err) => Failure::Output(err),
+        }
+    }
+}
+
+/// Extracts from every input, writing to `out` in input order. Input errors
+/// are printed to stderr (`iocx: SOURCE: ERROR`) and the run goes on; only an
+/// output error stops it.
+pub fn extract_all<S: Sink>(
+    sink: &mut S,
+    inputs: &[Input],
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> io::Result<Outcome> {
+    let mut found = false;
+    let mut failed = false;
+    sink.start(out)?;
+    // Batches keep every core busy while bounding how much rendered output
+    // waits for an earlier, slower file.
+    let batch_len = rayon::current_num_threads() * 4;
+    let mut rest = inputs;
+    while let Some(first) = rest.first() {
+        if settings.processed_alone(first) {
+            rest = &rest[1..];
+            let (source, result) = match first {
+                Input::Stdin => (
+                    "-",
+                    extract_stream(sink, "-", io::stdin().lock(), settings, out),
+                ),
+                Input::File { source, path, .. } => (
+                    source.as_str(),
+                    extract_piecewise(sink, source, path, settings, out),
+                ),
+                Input::Unreadable { .. } => unreachable!("unreadable inputs are batched"),
+            };
+            match result {
+                Ok(any) => found |= any,
+                Err(Failure::Output(err)) => return Err(err),
+                Err(Failure::Input(err)) => {
+                    report_error(out, source, &err)?;
+                    failed = true;
+                }
+            }
+            continue;
+        }
+        let len = rest
+            .iter()
+            .take(batch_len)
+            .position(|i| settings.processed_alone(i))
+            .unwrap_or(rest.len().min(batch_len));
+        let (batch, after) = rest.split_at(len);
+        rest = after;
+        let results: Vec<_> = batch
+            .par_iter()
+            .map(|input| match input {
+                Input::File { source, path, .. } => (
+                    source.as_str(),
+                    extract_whole(&*sink, source, path, settings),
+                ),
+                Input::Unreadable { source, error } => (
+                    source.as_str(),
+                    Err(io::Error::new(error.kind(), error.to_string())),
+                ),
+                Input::Stdin => unreachable!("stdin is processed alone"),
+            })
+            .collect();
+        for (source, result) in results {
+            match result {
+                Ok((parts, any)) => {
+                    found |= any;
+                    for part in parts {
+                        sink.write(part, out)?;
+                    }
+                }
+                Err(err) => {
+                    report_error(out, source, &err)?;
+                    failed = true;
+                }
+            }
+        }
+    }
+    sink.finish(out)?;
+    out.flush()?;
+    Ok(if failed {
+        Outcome::Failed
+    } else if found {
+        Outcome::Found
+    } else {
+        Outcome::NothingFound
+    })
+}
+
+/// Prints `iocx: SOURCE: ERROR` after what was written so far.
+fn report_error(out: &mut dyn Write, source: &str, err: &io::Error) -> io::Result<()> {
+    out.flush()?;
+    eprintln!("iocx: {source}: {err}");
+    Ok(())
+}
+
+/// Extracts a small file in one go, returning its parts and whether anything
+/// was found.
+fn extract_whole<S: Sink>(
+    sink: &S,
+    source: &str,
+    path: &Path,
+    settings: &Settings,
+) -> io::Result<(Vec<S::Part>, bool)> {
+    let contents = match inputs::open(path)? {
+        Opened::Whole(contents) => contents,
+        // It was a regular file when listed but is not any more: read it.
+        Opened::Stream(mut file) => {
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            inputs::Contents::Owned(bytes)
+        }
+    };
+    let (text, _) = decode(&contents);
+    let mut matches = settings.find(&text);
+    if settings.unique {
+        SeenValues::default().retain_first(&mut matches);
+    }
+    let part = sink.part(source, &text, 0, &matches);
+    Ok((vec![part], !matches.is_empty()))
+}
+
+/// Extracts a large file a piece (a few line-aligned chunks) at a time,
+/// writing each piece's part before scanning the next.
+fn extract_piecewise<S: Sink>(
+    sink: &mut S,
+    source: &str,
+    path: &Path,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<bool, Failure> {
+    let contents = match inputs::open(path).map_err(Failure::Input)? {
+        Opened::Whole(contents) => contents,
+        Opened::Stream(file) => return extract_stream(sink, source, file, settings, out),
+    };
+    let (text, _) = decode(&contents);
+    let mut seen = SeenValues::default();
+    let mut found = false;
+    for piece in line_chunks(&text, settings.chunk_size).chunks(settings.chunks_per_piece()) {
+        let range = piece[0].start..piece[piece.len() - 1].end;
+        let base = range.start as u64;
+        let piece_text = &text[range];
+        let mut matches = settings.find(piece_text);
+        if settings.unique {
+            seen.retain_first(&mut matches);
+        }
+        found |= !matches.is_empty();
+        let part = sink.part(source, piece_text, base, &matches);
+        sink.write(part, out).map_err(Failure::Output)?;
+    }
+    Ok(found)
+}
+
+/// Extracts from a stream window by window, writing as it goes.
+fn extract_stream<S: Sink, R: Read>(
+    sink: &mut S,
+    source: &str,
+    reader: R,
+    settings: &Settings,
+    out: &mut dyn Write,
+) -> Result<bool, Failure> {
+    let mut seen = SeenValues::default();
+    let mut found = false;
+    scan_stream(
+        reader,
+        settings.limits,
+        |text| settings.find(text),
+        |text, base, mut matches| {
+            if settings.unique {
+                seen.retain_first(&mut matches);
+            }
+            found |= !matches.is_empty();
+            let part = sink.part(source, text, base, &matches);
+            sink.write(part, out)?;
+            // Streamed input may be slow (`tail -f`): show each window.
+            out.flush()
+        },
+    )?;
+    Ok(found)
+}

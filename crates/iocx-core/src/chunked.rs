@@ -1,0 +1,176 @@
+//! Extraction over large buffers and streams: line-aligned chunks scanned in
+//! parallel, and the cut rule for streaming input in bounded windows.
+//!
+//! # The assumption that makes chunking exact
+//!
+//! No indicator contains a newline byte (`\n`), defanged forms included
+//! (`[.]`, `(dot)`, ` dot `, `[://]` and the rest are all written within one
+//! line), and the extractor decides about a candidate from its own line only.
+//! Cutting a buffer just after a `\n` therefore yields exactly the matches a
+//! single [`Extractor::find_all`] over the whole buffer yields, with the spans
+//! shifted back to be relative to the whole buffer.
+//!
+//! A chunk that would contain no newline is extended to the next newline (or
+//! the end of the buffer), so a single huge line is scanned in one piece
+//! rather than cut mid-token.
+//!
+//! # Streams
+//!
+//! Stream input (stdin, pipes) cannot be seen whole. [`plan_stream_cut`]
+//! decides, for the window read so far, how much to scan now and what to
+//! carry into the next window; the caller does the reading. Normally it cuts
+//! after the window's last newline, which is exact for the reason above. When
+//! one line grows past a cap without a newline, the window is cut at its last
+//! whitespace and the last `overlap` bytes before that cut are scanned again
+//! with the next window; matches starting in that re-scanned region are
+//! dropped from the first scan, so nothing is reported twice and nothing that
+//! straddles the cut is lost (as long as it is shorter than `overlap`).
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::{Extractor, Match};
+
+/// The chunk length used for parallel extraction over a file when the caller
+/// has no better figure: large enough that per-chunk overhead is negligible.
+pub const DEFAULT_CHUNK_SIZE: usize = 4 << 20;
+
+/// Splits `buf` into consecutive ranges, each at least `chunk_size` bytes
+/// long (except the last) and each ending just after a `\n` (except the
+/// last, which ends at the end of the buffer).
+///
+/// The ranges cover `buf` exactly, in order. An empty buffer gives no range.
+pub fn line_chunks(buf: &[u8], chunk_size: usize) -> Vec<Range<usize>> {
+    let chunk_size = chunk_size.max(1);
+    let mut ranges = Vec::with_capacity(buf.len() / chunk_size + 1);
+    let mut start = 0;
+    while start < buf.len() {
+        let target = start.saturating_add(chunk_size);
+        let end = if target >= buf.len() {
+            buf.len()
+        } else {
+            // The byte at `target - 1` is the last one the chunk must hold;
+            // the first newline from there on closes it.
+            match memchr::memchr(b'\n', &buf[target - 1..]) {
+                Some(i) => target + i,
+                None => buf.len(),
+            }
+        };
+        ranges.push(start..end);
+        start = end;
+    }
+    ranges
+}
+
+/// Runs `find` over the line-aligned chunks of `buf` in parallel (rayon) and
+/// returns all matches in input order with spans relative to `buf`.
+///
+/// `find` stands for an extractor's `find_all`; taking a closure lets tests
+/// check the chunk plumbing with a fake.
+pub fn find_all_in_chunks<F>(buf: &[u8], chunk_size: usize, find: F) -> Vec<Match>
+where
+    F: Fn(&[u8]) -> Vec<Match> + Sync,
+{
+    let ranges = line_chunks(buf, chunk_size);
+    if ranges.len() <= 1 {
+        return find(buf);
+    }
+    let per_chunk: Vec<Vec<Match>> = ranges
+        .into_par_iter()
+        .map(|range| {
+            let offset = range.start;
+            let mut found = find(&buf[range]);
+            for m in &mut found {
+                m.span.start += offset;
+                m.span.end += offset;
+            }
+            found
+        })
+        .collect();
+    per_chunk.into_iter().flatten().collect()
+}
+
+/// [`Extractor::find_all`] over `buf`, split into line-aligned chunks of at
+/// least `chunk_size` bytes that are scanned in parallel. The result equals
+/// `extractor.find_all(buf)` (see the module docs for why).
+pub fn find_all_parallel(extractor: &Extractor, buf: &[u8], chunk_size: usize) -> Vec<Match> {
+    find_all_in_chunks(buf, chunk_size, |chunk| extractor.find_all(chunk))
+}
+
+/// What to do with a stream window: see [`plan_stream_cut`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamCut {
+    /// Scan `window[..scan_end]` now.
+    pub scan_end: usize,
+    /// Report only the matches of that scan that start before this offset;
+    /// the others lie in text that the next window scans again.
+    pub report_end: usize,
+    /// The next window starts with `window[keep_from..]`.
+    pub keep_from: usize,
+}
+
+/// Decides how to cut a window of streamed input.
+///
+/// - At the end of input, everything is scanned and reported.
+/// - Otherwise the window is cut just after its last `\n`: scanned and
+///   reported up to there, the rest carried over.
+/// - Without a newline, `None` asks the caller to read more, until the window
+///   reaches `max_line` bytes; then it is cut after its last ASCII whitespace
+///   (if that lies in the second half of the window, else at the window's
+///   end), and the last `overlap` bytes before the cut are carried over and
+///   scanned again. The carried region starts after a whitespace when there is
+///   one, so the next scan does not begin mid-token.
+///
+/// `overlap` is clamped to a quarter of `max_line` so that every forced cut
+/// makes progress.
+pub fn plan_stream_cut(
+    window: &[u8],
+    at_eof: bool,
+    max_line: usize,
+    overlap: usize,
+) -> Option<StreamCut> {
+    let len = window.len();
+    if at_eof {
+        return Some(StreamCut {
+            scan_end: len,
+            report_end: len,
+            keep_from: len,
+        });
+    }
+    if let Some(newline) = memchr::memrchr(b'\n', window) {
+        let cut = newline + 1;
+        return Some(StreamCut {
+            scan_end: cut,
+            report_end: cut,
+            keep_from: cut,
+        });
+    }
+    let max_line = max_line.max(4);
+    if len < max_line {
+        return None;
+    }
+    let overlap = overlap.min(max_line / 4);
+    let scan_end = match window.iter().rposition(u8::is_ascii_whitespace) {
+        Some(ws) if ws >= len / 2 => ws + 1,
+        _ => len,
+    };
+    let earliest = scan_end - overlap;
+    // Start the re-scanned region at a token boundary within the overlap, if
+    // there is one, so the next scan sees whole tokens.
+    let keep_from = match window[earliest..scan_end]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+    {
+        Some(ws) => earliest + ws + 1,
+        None => earliest,
+    };
+    Some(StreamCut {
+        scan_end,
+        report_end: keep_from,
+        keep_from,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,227 @@
+//! Chunk plumbing checked against a fake, line-local extractor, so these
+//! tests do not depend on the real extractor's rules.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::{IndicatorKind, Span};
+
+/// Reports every whitespace-delimited token that contains a dot, which is
+/// line-local like the real extractor.
+fn dotted_tokens(buf: &[u8]) -> Vec<Match> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < buf.len() {
+        if buf[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < buf.len() && !buf[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if buf[start..i].contains(&b'.') {
+            found.push(Match {
+                kind: IndicatorKind::Domain,
+                value: String::from_utf8_lossy(&buf[start..i]).into_owned(),
+                span: Span::new(start, i),
+                defanged: false,
+                port: None,
+            });
+        }
+    }
+    found
+}
+
+#[test]
+fn chunks_end_after_newlines_and_cover_the_buffer() {
+    let buf = b"aa.b\ncc\ndd.e ff\n\ngg.h";
+    assert_eq!(line_chunks(buf, 3), vec![0..5, 5..8, 8..16, 16..21]);
+    assert_eq!(line_chunks(buf, 100), vec![0..21]);
+    assert_eq!(line_chunks(b"", 4), Vec::<Range<usize>>::new());
+}
+
+#[test]
+fn a_chunk_without_newline_extends_to_the_next_one() {
+    let buf = b"one.very.long.line.without.break\nx.y\n";
+    assert_eq!(line_chunks(buf, 4), vec![0..33, 33..37]);
+    assert_eq!(line_chunks(b"no.newline.at.all", 2), vec![0..17]);
+}
+
+#[test]
+fn chunked_spans_are_relative_to_the_whole_buffer() {
+    let buf = b"first a.b\nsecond c.d\nthird e.f\n";
+    let found = find_all_in_chunks(buf, 1, dotted_tokens);
+    let spans: Vec<(usize, usize)> = found.iter().map(|m| (m.span.start, m.span.end)).collect();
+    assert_eq!(spans, vec![(6, 9), (17, 20), (27, 30)]);
+    for m in &found {
+        assert_eq!(m.raw(buf), m.value.as_bytes());
+    }
+}
+
+#[test]
+fn eof_scans_everything() {
+    let cut = plan_stream_cut(b"a.b c", true, 64, 8).unwrap();
+    assert_eq!(
+        cut,
+        StreamCut {
+            scan_end: 5,
+            report_end: 5,
+            keep_from: 5
+        }
+    );
+}
+
+#[test]
+fn stream_cut_after_last_newline() {
+    let cut = plan_stream_cut(b"a.b\nc.d\ne.", false, 64, 8).unwrap();
+    assert_eq!(
+        cut,
+        StreamCut {
+            scan_end: 8,
+            report_end: 8,
+            keep_from: 8
+        }
+    );
+}
+
+#[test]
+fn stream_asks_for_more_below_the_line_cap() {
+    assert_eq!(plan_stream_cut(b"a.b c.d", false, 64, 8), None);
+}
+
+#[test]
+fn forced_cut_at_whitespace_with_overlap_at_a_token_boundary() {
+    // 40 bytes, no newline, cap 32, overlap 8.
+    let window = b"aaaa bbbb cccc dddd eeee ffff gggg hhhh";
+    let window = &window[..];
+    let cut = plan_stream_cut(window, false, 32, 8).unwrap();
+    // Last whitespace at 34 -> scan_end 35; overlap region 27..35 whose
+    // first whitespace is at 29 -> keep_from 30.
+    assert_eq!(
+        cut,
+        StreamCut {
+            scan_end: 35,
+            report_end: 30,
+            keep_from: 30
+        }
+    );
+}
+
+#[test]
+fn forced_cut_without_whitespace_cuts_at_the_end() {
+    let window = [b'x'; 40];
+    let cut = plan_stream_cut(&window, false, 32, 8).unwrap();
+    assert_eq!(
+        cut,
+        StreamCut {
+            scan_end: 40,
+            report_end: 32,
+            keep_from: 32
+        }
+    );
+}
+
+/// Feeds `input` to the planner in reads of `read_size` bytes, like the CLI
+/// does with stdin, and collects the reported matches with absolute spans.
+fn stream_through_planner(
+    input: &[u8],
+    read_size: usize,
+    max_line: usize,
+    overlap: usize,
+) -> Vec<Match> {
+    let mut window: Vec<u8> = Vec::new();
+    let mut base = 0;
+    let mut pos = 0;
+    let mut reported = Vec::new();
+    loop {
+        let take = read_size.min(input.len() - pos);
+        window.extend_from_slice(&input[pos..pos + take]);
+        pos += take;
+        let at_eof = pos == input.len();
+        let Some(cut) = plan_stream_cut(&window, at_eof, max_line, overlap) else {
+            continue;
+        };
+        for mut m in dotted_tokens(&window[..cut.scan_end]) {
+            if m.span.start < cut.report_end {
+                m.span.start += base;
+                m.span.end += base;
+                reported.push(m);
+            }
+        }
+        window.drain(..cut.keep_from);
+        base += cut.keep_from;
+        if at_eof {
+            assert!(window.is_empty());
+            return reported;
+        }
+    }
+}
+
+#[test]
+fn stream_over_long_lines_matches_whole_buffer() {
+    let mut input = Vec::new();
+    for i in 0..200 {
+        input.extend_from_slice(format!("host{i}.example.com word{i} ").as_bytes());
+        if i % 50 == 49 {
+            input.push(b'\n');
+        }
+    }
+    let whole = dotted_tokens(&input);
+    for (read_size, max_line, overlap) in [
+        (7, 64, 32),
+        (13, 100, 40),
+        (64, 256, 64),
+        (1000, 4096, 4096),
+    ] {
+        assert_eq!(
+            stream_through_planner(&input, read_size, max_line, overlap),
+            whole,
+            "read {read_size}, cap {max_line}, overlap {overlap}"
+        );
+    }
+}
+
+fn text_strategy() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        prop_oneof![
+            Just(b'a'),
+            Just(b'b'),
+            Just(b'.'),
+            Just(b' '),
+            Just(b'\n'),
+            Just(b'\t')
+        ],
+        0..400,
+    )
+}
+
+proptest! {
+    #[test]
+    fn chunked_equals_whole_buffer(buf in text_strategy(), chunk in 1usize..64) {
+        prop_assert_eq!(find_all_in_chunks(&buf, chunk, dotted_tokens), dotted_tokens(&buf));
+    }
+
+    #[test]
+    fn chunks_tile_the_buffer(buf in text_strategy(), chunk in 1usize..64) {
+        let ranges = line_chunks(&buf, chunk);
+        let mut expect_start = 0;
+        for (i, r) in ranges.iter().enumerate() {
+            prop_assert_eq!(r.start, expect_start);
+            prop_assert!(r.end > r.start);
+            if i + 1 < ranges.len() {
+                prop_assert!(r.len() >= chunk);
+                prop_assert_eq!(buf[r.end - 1], b'\n');
+            }
+            expect_start = r.end;
+        }
+        prop_assert_eq!(expect_start, buf.len());
+    }
+
+    #[test]
+    fn streaming_equals_whole_buffer(buf in text_strategy(), read_size in 1usize..50) {
+        // Tokens here are far shorter than the overlap, the case the
+        // streaming rule promises to handle exactly.
+        prop_assert_eq!(stream_through_planner(&buf, read_size, 48, 12), dotted_tokens(&buf));
+    }
+}
