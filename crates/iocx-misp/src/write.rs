@@ -128,6 +128,9 @@ pub fn event_json(event: &Event) -> Value {
                 if let Some(uuid) = &object.uuid {
                     entry.insert("uuid".into(), json!(uuid));
                 }
+                if object.deleted {
+                    entry.insert("deleted".into(), json!(true));
+                }
                 entry.insert("Attribute".into(), Value::Array(attributes));
                 Value::Object(entry)
             })
