@@ -80,7 +80,10 @@ fn fixture_feed_reads_completely() {
                 None => vec![attribute.value.as_str()],
             };
             for part in parts {
-                assert!(listed.contains(&(md5_hex(part), uuid.clone())), "{uuid} {part}");
+                assert!(
+                    listed.contains(&(md5_hex(part), uuid.clone())),
+                    "{uuid} {part}"
+                );
                 checked += 1;
             }
         }
@@ -145,13 +148,32 @@ fn written_feed_reads_back_the_same_events() {
     let reread = read_feed(tmp.path()).unwrap();
     assert!(reread.errors.is_empty(), "{:?}", reread.errors);
     assert_eq!(reread.counts.invalid, 0);
-    assert_eq!(without_ids(reread.events), without_ids(original.events.clone()));
-    let entries: Vec<_> = reread.manifest.iter().map(|m| (&m.uuid, &m.info, &m.tags)).collect();
-    let expected: Vec<_> = original.manifest.iter().map(|m| (&m.uuid, &m.info, &m.tags)).collect();
+    assert_eq!(
+        without_ids(reread.events),
+        without_ids(original.events.clone())
+    );
+    let entries: Vec<_> = reread
+        .manifest
+        .iter()
+        .map(|m| (&m.uuid, &m.info, &m.tags))
+        .collect();
+    let expected: Vec<_> = original
+        .manifest
+        .iter()
+        .map(|m| (&m.uuid, &m.info, &m.tags))
+        .collect();
     assert_eq!(entries, expected);
     // Our hashes are those of the original feed minus the invalid attribute's.
-    let ours: HashSet<_> = reread.hashes.iter().map(|h| (&h.md5, &h.event_uuid)).collect();
-    let theirs: HashSet<_> = original.hashes.iter().map(|h| (&h.md5, &h.event_uuid)).collect();
+    let ours: HashSet<_> = reread
+        .hashes
+        .iter()
+        .map(|h| (&h.md5, &h.event_uuid))
+        .collect();
+    let theirs: HashSet<_> = original
+        .hashes
+        .iter()
+        .map(|h| (&h.md5, &h.event_uuid))
+        .collect();
     assert!(ours.is_subset(&theirs));
     assert_eq!(theirs.len() - ours.len(), 1);
 }
@@ -169,7 +191,11 @@ fn an_event_without_uuid_cannot_go_into_a_feed() {
 
 #[test]
 fn written_event_with_objects_reads_back_the_same() {
-    for name in ["eset-cloudmensis.json", "loose-typing.json", "eset-oceanlotus.json"] {
+    for name in [
+        "eset-cloudmensis.json",
+        "loose-typing.json",
+        "eset-oceanlotus.json",
+    ] {
         let original = read_event_file(&fixture(name)).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         for (index, event) in original.events.iter().enumerate() {

@@ -46,7 +46,10 @@ fn loose_typing_fixture_values() {
     let ip = &first.attributes[0];
     assert_eq!(ip.timestamp, Some(1_700_000_001));
     assert_eq!(ip.category.as_deref(), Some("Network activity"));
-    assert_eq!(ip.uuid.as_deref(), Some("a0000000-0000-4000-8000-000000000000"));
+    assert_eq!(
+        ip.uuid.as_deref(),
+        Some("a0000000-0000-4000-8000-000000000000")
+    );
     assert_eq!(first.attributes[2].comment, "");
     assert_eq!(first.attributes[3].tags, ["kill-chain:c2"]);
     assert!(first.attributes[4].disable_correlation);
@@ -100,14 +103,20 @@ fn attribute_paths_in_plain_wrappers() {
         "Object": [{"name": "file", "Attribute": [{"type": "sha1"}]}]}}"#;
     let file = read_events(&doc[..], Path::new("mem.json")).unwrap();
     let paths: Vec<&str> = file.warnings.iter().map(|w| w.json_path.as_str()).collect();
-    assert_eq!(paths, ["Event.Attribute[1]", "Event.Object[0].Attribute[0]"]);
+    assert_eq!(
+        paths,
+        ["Event.Attribute[1]", "Event.Object[0].Attribute[0]"]
+    );
     assert_eq!(file.counts.invalid, 2);
     assert_eq!(file.events[0].attributes.len(), 1);
 
     let doc = br#"{"response": [{"Event": {"Attribute": [{"value": "v"}]}}, {"Attribute": [{"type": "x-unknown", "value": "v"}]}]}"#;
     let file = read_events(&doc[..], Path::new("mem.json")).unwrap();
     let paths: Vec<&str> = file.warnings.iter().map(|w| w.json_path.as_str()).collect();
-    assert_eq!(paths, ["response[0].Event.Attribute[0]", "response[1].Attribute[0]"]);
+    assert_eq!(
+        paths,
+        ["response[0].Event.Attribute[0]", "response[1].Attribute[0]"]
+    );
 }
 
 #[test]
@@ -117,7 +126,9 @@ fn an_attribute_of_the_wrong_shape_is_invalid_not_fatal() {
     assert_eq!(file.counts.attributes, 3);
     assert_eq!(file.counts.invalid, 2);
     assert_eq!(file.events[0].attributes[0].value, "ok");
-    assert!(file.warnings[0].message.starts_with("unreadable attribute: "));
+    assert!(file.warnings[0]
+        .message
+        .starts_with("unreadable attribute: "));
 }
 
 #[test]
@@ -139,7 +150,10 @@ fn malformed_json_names_file_position_and_path() {
         other => panic!("unexpected {other:?}"),
     }
     let shown = err.to_string();
-    assert!(shown.starts_with("bad.json:4:12: at Event.Attribute[1].type: "), "{shown}");
+    assert!(
+        shown.starts_with("bad.json:4:12: at Event.Attribute[1].type: "),
+        "{shown}"
+    );
     assert!(!shown.contains("at line"), "{shown}");
 }
 
@@ -167,7 +181,9 @@ fn wrong_shapes_fail_the_file() {
 fn a_missing_file_is_an_io_error_naming_it() {
     let err = read_event_file(Path::new("/nonexistent/iocx/event.json")).unwrap_err();
     assert!(matches!(err, MispError::Io { .. }));
-    assert!(err.to_string().starts_with("/nonexistent/iocx/event.json: "));
+    assert!(err
+        .to_string()
+        .starts_with("/nonexistent/iocx/event.json: "));
 }
 
 #[test]

@@ -10,7 +10,13 @@ fn read(name: &str) -> iocx_misp::EventFile {
     read_event_file(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn counts(events: usize, attributes: usize, objects: usize, deleted: usize, invalid: usize) -> Counts {
+fn counts(
+    events: usize,
+    attributes: usize,
+    objects: usize,
+    deleted: usize,
+    invalid: usize,
+) -> Counts {
     Counts {
         events,
         attributes,
@@ -45,8 +51,14 @@ fn counts_match_known_numbers_and_a_plain_json_walk() {
         assert_eq!(file.counts, expected, "{name}");
         let walked = walk_file(&fixture(name));
         assert_eq!(file.counts.events, walked.events, "{name}: events vs walk");
-        assert_eq!(file.counts.attributes, walked.attributes, "{name}: attributes vs walk");
-        assert_eq!(file.counts.objects, walked.objects, "{name}: objects vs walk");
+        assert_eq!(
+            file.counts.attributes, walked.attributes,
+            "{name}: attributes vs walk"
+        );
+        assert_eq!(
+            file.counts.objects, walked.objects,
+            "{name}: objects vs walk"
+        );
         let live: usize = file.events.iter().map(|e| e.attributes.len()).sum();
         assert_eq!(
             live,
@@ -94,7 +106,10 @@ fn domain_ip_and_regkey_value_split() {
             "Data"
         ))
     );
-    assert_eq!(event.attributes[16].split(), Some(("dwarduong.com", "46.183.78.191")));
+    assert_eq!(
+        event.attributes[16].split(),
+        Some(("dwarduong.com", "46.183.78.191"))
+    );
 }
 
 #[test]
@@ -141,7 +156,10 @@ fn object_attributes_keep_object_name_relation_and_correlation_flag() {
 fn response_wrapper_around_a_bare_event() {
     let file = read("pymisp-malware_exist.json");
     let event = only_event(&file);
-    assert_eq!(event.uuid.as_deref(), Some("5a4e4fdd-1eb4-4ff3-9e87-43fa950d210f"));
+    assert_eq!(
+        event.uuid.as_deref(),
+        Some("5a4e4fdd-1eb4-4ff3-9e87-43fa950d210f")
+    );
     assert_eq!(event.info, "Test existing malware PyMISP");
     let relations: Vec<_> = event
         .attributes

@@ -42,7 +42,10 @@ fn report_matches() -> (String, Vec<(Match, String)>) {
             value: value.to_string(),
             span,
             defanged: raw.contains('['),
-            port: raw.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).filter(|_| kind == IndicatorKind::Ipv4),
+            port: raw
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse().ok())
+                .filter(|_| kind == IndicatorKind::Ipv4),
         };
         let raw_text = String::from_utf8(found.raw(text.as_bytes()).to_vec()).unwrap();
         matches.push((found, raw_text));
@@ -93,8 +96,10 @@ fn matches_survive_misp_json_and_back() {
     assert_eq!(reread.attributes.len(), expected_types.len());
 
     // And back to iocx kinds: exactly the distinct canonical matches.
-    let original: BTreeSet<(IndicatorKind, String)> =
-        matches.iter().map(|(m, _)| (m.kind, m.value.clone())).collect();
+    let original: BTreeSet<(IndicatorKind, String)> = matches
+        .iter()
+        .map(|(m, _)| (m.kind, m.value.clone()))
+        .collect();
     let back: BTreeSet<(IndicatorKind, String)> =
         reread.attributes.iter().flat_map(indicators_of).collect();
     assert_eq!(back, original);
@@ -109,10 +114,18 @@ fn attributes_carry_defaults_and_the_raw_text() {
     assert_eq!(ip.category.as_deref(), Some("Network activity"));
     assert!(ip.to_ids);
     assert_eq!(ip.comment, "45.77.12[.]9:8443");
-    let email = event.attributes.iter().find(|a| a.misp_type == "email-src").unwrap();
+    let email = event
+        .attributes
+        .iter()
+        .find(|a| a.misp_type == "email-src")
+        .unwrap();
     assert_eq!(email.category.as_deref(), Some("Payload delivery"));
     assert_eq!(email.comment, "ops[@]evil[.]com");
-    let cve = event.attributes.iter().find(|a| a.misp_type == "vulnerability").unwrap();
+    let cve = event
+        .attributes
+        .iter()
+        .find(|a| a.misp_type == "vulnerability")
+        .unwrap();
     assert_eq!(cve.category.as_deref(), Some("External analysis"));
     assert!(!cve.to_ids);
     assert_eq!(cve.comment, "cve-2017-0199");
@@ -136,8 +149,16 @@ fn written_json_has_the_misp_shape() {
     assert!(body["uuid"].is_string());
     assert!(body["date"].is_string());
     let attribute = &body["Attribute"][0];
-    let mut keys: Vec<&str> = attribute.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = attribute
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["category", "comment", "to_ids", "type", "uuid", "value"]);
+    assert_eq!(
+        keys,
+        ["category", "comment", "to_ids", "type", "uuid", "value"]
+    );
     assert_eq!(attribute["to_ids"], true);
 }

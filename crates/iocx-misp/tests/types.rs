@@ -113,13 +113,33 @@ fn kind_to_misp_type() {
 fn misp_type_to_kind() {
     let cases = [
         ("ip-dst", "1.2.3.4", Some((IndicatorKind::Ipv4, "1.2.3.4"))),
-        ("ip-src", "2001:db8::1", Some((IndicatorKind::Ipv6, "2001:db8::1"))),
-        ("ip-dst", "10.0.0.0/8", Some((IndicatorKind::Cidr, "10.0.0.0/8"))),
+        (
+            "ip-src",
+            "2001:db8::1",
+            Some((IndicatorKind::Ipv6, "2001:db8::1")),
+        ),
+        (
+            "ip-dst",
+            "10.0.0.0/8",
+            Some((IndicatorKind::Cidr, "10.0.0.0/8")),
+        ),
         ("ip-dst", "garbage", None),
-        ("hostname", "www.evil.com", Some((IndicatorKind::Domain, "www.evil.com"))),
-        ("email-dst", "a@evil.com", Some((IndicatorKind::Email, "a@evil.com"))),
+        (
+            "hostname",
+            "www.evil.com",
+            Some((IndicatorKind::Domain, "www.evil.com")),
+        ),
+        (
+            "email-dst",
+            "a@evil.com",
+            Some((IndicatorKind::Email, "a@evil.com")),
+        ),
         ("AS", "15169", Some((IndicatorKind::Asn, "AS15169"))),
-        ("vulnerability", "CVE-2017-0199", Some((IndicatorKind::Cve, "CVE-2017-0199"))),
+        (
+            "vulnerability",
+            "CVE-2017-0199",
+            Some((IndicatorKind::Cve, "CVE-2017-0199")),
+        ),
         ("vulnerability", "MS17-010", None),
         ("filename", "a.exe", None),
         ("port", "443", None),
