@@ -3,6 +3,7 @@
 
 mod extract;
 mod inputs;
+mod misp;
 mod output;
 mod pipeline;
 mod stream;
@@ -28,7 +29,17 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Extract indicators from files, directories or stdin.
     Extract(extract::ExtractArgs),
+    /// Read and check MISP events and feeds.
+    #[command(subcommand)]
+    Misp(MispCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MispCommand {
+    /// Parse MISP event files or feed directories and count what they hold.
+    Check(misp::MispCheckArgs),
 }
 
 /// How a subcommand ended, as the exit status reports it.
@@ -56,6 +67,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
+        Command::Misp(MispCommand::Check(args)) => {
+            misp::run_check(&args, &mut std::io::stdout().lock()).map(|ok| {
+                if ok {
+                    Outcome::Found
+                } else {
+                    Outcome::Failed
+                }
+            })
+        }
     };
     match result {
         Ok(outcome) => outcome.into(),
