@@ -60,13 +60,12 @@ fn cidr_text() -> impl Strategy<Value = String> {
         let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
         format!("{}/{len}", Ipv4Addr::from(n & mask))
     });
-    let v6 = (0x2000u16..=0x3fff, any::<u16>(), any::<u16>(), 16u32..=64).prop_map(
-        |(a, b, c, len)| {
+    let v6 =
+        (0x2000u16..=0x3fff, any::<u16>(), any::<u16>(), 16u32..=64).prop_map(|(a, b, c, len)| {
             let n = (u128::from(a) << 112) | (u128::from(b) << 96) | (u128::from(c) << 80);
             let mask = u128::MAX << (128 - len);
             format!("{}/{len}", Ipv6Addr::from(n & mask))
-        },
-    );
+        });
     prop_oneof![v4, v6]
 }
 
@@ -101,12 +100,18 @@ fn url_text() -> impl Strategy<Value = String> {
 }
 
 fn email_text() -> impl Strategy<Value = String> {
-    (plain_word("[a-z][a-z0-9]{0,7}([._+-][a-z0-9]{1,6})?"), domain_name())
+    (
+        plain_word("[a-z][a-z0-9]{0,7}([._+-][a-z0-9]{1,6})?"),
+        domain_name(),
+    )
         .prop_map(|(local, domain)| format!("{local}@{domain}"))
 }
 
 fn indicator() -> impl Strategy<Value = Indicator> {
-    fn of(kind: IndicatorKind, s: impl Strategy<Value = String>) -> impl Strategy<Value = Indicator> {
+    fn of(
+        kind: IndicatorKind,
+        s: impl Strategy<Value = String>,
+    ) -> impl Strategy<Value = Indicator> {
         s.prop_map(move |value| Indicator { kind, value })
     }
     prop_oneof![
@@ -180,11 +185,10 @@ fn check_revalidates(extractor: &Extractor, matches: &[Match]) -> Result<(), Tes
 
 fn ioc_soup() -> impl Strategy<Value = Vec<u8>> {
     let token = prop::sample::select(vec![
-        "a", "evil", "x9", "com", "net", "co.uk", ".", "[.]", "(.)", "[dot]", " ", "\n", "-",
-        "_", "/", ":", "::", "[:]", "://", "@", "[@]", "hxxp", "http", "https", "1", "25",
-        "255", "0", "10", "300", "fe80", "db8", "ff", "deadbeef", "0x", "CVE-", "2024", "AS",
-        "ASN ", "?", "#", "=", "(", ")", "[", "]", "\"", "'", ",", "%2F", "\\", "\u{3002}",
-        "\u{fffd}", "\0", "é",
+        "a", "evil", "x9", "com", "net", "co.uk", ".", "[.]", "(.)", "[dot]", " ", "\n", "-", "_",
+        "/", ":", "::", "[:]", "://", "@", "[@]", "hxxp", "http", "https", "1", "25", "255", "0",
+        "10", "300", "fe80", "db8", "ff", "deadbeef", "0x", "CVE-", "2024", "AS", "ASN ", "?", "#",
+        "=", "(", ")", "[", "]", "\"", "'", ",", "%2F", "\\", "\u{3002}", "\u{fffd}", "\0", "é",
     ]);
     prop::collection::vec(token, 0..80).prop_map(|tokens| tokens.concat().into_bytes())
 }
