@@ -43,7 +43,6 @@ const FILE_WORDS_BEFORE: &[&str] = &[
     "module",
     "library",
     "dll",
-    "sample",
     "process",
     "launched",
     "executes",
@@ -206,7 +205,7 @@ fn word_before(text: &[u8], at: usize) -> &[u8] {
     while e > 0
         && matches!(
             text[e - 1],
-            b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'('
+            b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'(' | b'.' | b'\n' | b'\r'
         )
     {
         e -= 1;
@@ -288,7 +287,7 @@ pub(crate) fn rejects_domain(
     if matches!(after, Some(b'(' | b'=' | b'[')) {
         return true;
     }
-    if labels == 2 && CODE_OBJECTS.contains(&first) && !COMMON_TLDS.contains(&tld) {
+    if CODE_OBJECTS.contains(&first) && !COMMON_TLDS.contains(&tld) {
         return true;
     }
     if FILE_TLDS.contains(&tld) {

@@ -100,10 +100,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
             while e < text.len() && (text[e].is_ascii_digit() || text[e] == b'.') {
                 e += 1;
             }
-            let letter_before = s > 0 && (text[s - 1].is_ascii_alphabetic() || text[s - 1] >= 0x80);
-            let letter_after = text
-                .get(e)
-                .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80 || b == b'@');
+            let letter_before = char_before(text, s).is_some_and(char::is_alphabetic);
+            let letter_after =
+                text.get(e) == Some(&b'@') || char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
                 return self.ipv4_run(s, e);
             }
@@ -298,7 +297,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         {
             // `http://host:` at a sentence end: no port.
         }
-        let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#')) {
+        let percent = self.view.edit_len_at(colon) == Some(9);
+        let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#'))
+            || percent && text.get(after_host) == Some(&b'%')
+        {
             rest_end(text, after_host)
         } else {
             after_host
@@ -308,7 +310,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
         value.push_str("://");
         value.push_str(&String::from_utf8_lossy(&text[auth..host_start]));
         value.push_str(&host);
-        value.push_str(&String::from_utf8_lossy(&text[host_end..end]));
+        let rest = &text[host_end..end];
+        if percent {
+            // The separator was `%3A%2F%2F`: the whole URL was percent-encoded
+            // as a parameter of another, so its path is decoded too.
+            value.push_str(&percent_decode(rest));
+        } else {
+            value.push_str(&String::from_utf8_lossy(rest));
+        }
         let start = scheme.start;
         self.push(IndicatorKind::Url, value, start, end)
             .forced_defang = scheme.defanged;
@@ -412,12 +421,20 @@ impl<'v, 'h> Scanner<'v, 'h> {
             e += 1;
         }
         let run_end = e;
+        // `IP:2001:db8::1`, `IP:1.2.3.4`: a lone leading colon is a separator.
+        if text[s] == b':' && text.get(s + 1) != Some(&b':') {
+            s += 1;
+        }
+        // On failure resume at the run's first dot, so the IPv4 recogniser
+        // still sees a dotted quad after a label (`IP:1.2.3.4`), and never
+        // re-read the colons (linear time on `1:2:3:…`).
+        let fail = memchr::memchr(b'.', &text[p..run_end]).map_or(run_end, |d| p + d);
         self.floor = self.floor.max(s);
         let glued = |b: Option<&u8>| {
             b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
         };
         if s > 0 && glued(text.get(s - 1)) || glued(text.get(e)) {
-            return run_end;
+            return fail;
         }
         while e > s && text[e - 1] == b'.' {
             e -= 1;
@@ -426,10 +443,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
             e -= 1;
         }
         let Some(addr) = parse_ipv6(&text[s..e]) else {
-            return run_end;
+            return fail;
         };
         if addr.is_unspecified() || !text[s..e].iter().any(u8::is_ascii_digit) {
-            return run_end;
+            return fail;
         }
         let mut end = e;
         if text.get(e) == Some(&b'%') {
@@ -470,4 +487,37 @@ impl<'v, 'h> Scanner<'v, 'h> {
         self.floor = end;
         end.max(run_end)
     }
+}
+
+/// The character that ends right before `at`, if `text` is UTF-8 there.
+fn char_before(text: &[u8], at: usize) -> Option<char> {
+    let start = at.saturating_sub(4);
+    (start..at).find_map(|s| std::str::from_utf8(&text[s..at]).ok()?.chars().next_back())
+}
+
+/// The character that starts at `at`, if `text` is UTF-8 there.
+fn char_after(text: &[u8], at: usize) -> Option<char> {
+    let end = (at + 4).min(text.len());
+    (at + 1..=end).find_map(|e| std::str::from_utf8(&text[at..e]).ok()?.chars().next())
+}
+
+/// Decodes `%XX` escapes that stand for printable ASCII.
+fn percent_decode(rest: &[u8]) -> String {
+    let mut out = Vec::with_capacity(rest.len());
+    let mut i = 0;
+    while i < rest.len() {
+        if rest[i] == b'%' && i + 2 < rest.len() {
+            let hex = std::str::from_utf8(&rest[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                if b.is_ascii_graphic() {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        out.push(rest[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -63,12 +63,24 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
         }
         let run = &text[s..e];
         // A decimal number or a run of one repeated digit is not a digest.
-        if !run.iter().any(u8::is_ascii_alphabetic) || run.iter().all(|&b| b == run[0]) {
+        if run.iter().all(|&b| b == run[0])
+            || !run.iter().any(u8::is_ascii_alphabetic) && !labelled_as_hash(text, s)
+        {
             continue;
         }
         let value = String::from_utf8_lossy(run).to_ascii_lowercase();
         out.push(Found::new(kind, value, s, e));
     }
+}
+
+/// True when a hash name (`md5`, `sha256`, `hash`) stands just before `at`:
+/// only then is an all-decimal run taken for a digest.
+fn labelled_as_hash(text: &[u8], at: usize) -> bool {
+    let before = &text[at.saturating_sub(16)..at];
+    let lower = before.to_ascii_lowercase();
+    [&b"md5"[..], b"sha", b"hash"]
+        .iter()
+        .any(|n| memchr::memmem::find(&lower, n).is_some())
 }
 
 /// The dashes reports write between CVE parts: ASCII, non-breaking hyphen,

@@ -49,6 +49,12 @@ const DOT_STOPWORDS: &[&[u8]] = &[
     b"small", b"big", b"single", b"one",
 ];
 
+/// Words a ` dot ` may not precede, though they are TLDs.
+const DOT_STOPWORDS_RIGHT: &[&str] = &[
+    "is", "in", "it", "at", "be", "me", "no", "to", "us", "so", "do", "my", "am", "as", "by",
+    "one", "you", "now", "new", "how", "top", "win", "best",
+];
+
 /// The bracketed tokens: what may stand between the brackets, and what the
 /// whole token means. Matching is case-insensitive and tolerates inner spaces.
 const BRACKETED: &[(&[u8], &[u8])] = &[
@@ -73,6 +79,7 @@ impl<'h> View<'h> {
         find_words(raw, &mut pending);
         find_underscore_schemes(raw, &mut pending);
         find_percent_separators(raw, &mut pending);
+        find_terminal_escapes(raw, &mut pending);
         if pending.is_empty() {
             return View {
                 text: Cow::Borrowed(raw),
@@ -136,6 +143,16 @@ impl<'h> View<'h> {
         } else {
             e.raw_end + (v - e.view_end)
         }
+    }
+
+    /// The input length of the edit whose replacement starts at view offset
+    /// `v`, if one does.
+    pub(crate) fn edit_len_at(&self, v: usize) -> Option<usize> {
+        let i = self.edits.partition_point(|e| e.view_start < v);
+        self.edits
+            .get(i)
+            .filter(|e| e.view_start == v)
+            .map(|e| e.raw_end - e.raw_start)
     }
 
     /// True when some edit lies inside the input range `start..end`.
@@ -326,7 +343,12 @@ fn find_words(raw: &[u8], out: &mut Vec<Pending>) {
                 while e < raw.len() && is_label_byte(raw[e]) {
                     e += 1;
                 }
-                if !crate::psl::is_tld(&String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase())
+                let right = String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase();
+                // `the escaped dot is regex syntax`: English words that are TLDs.
+                if DOT_STOPWORDS_RIGHT.contains(&right.as_str()) {
+                    continue;
+                }
+                if !crate::psl::is_tld(&right)
                     && !eq_ignore_case(raw, e, b" dot ")
                     && raw.get(e) != Some(&b'.')
                 {
@@ -366,6 +388,27 @@ fn find_percent_separators(raw: &[u8], out: &mut Vec<Pending>) {
                 start: i,
                 end: i + 9,
                 with: b"://",
+            });
+        }
+    }
+}
+
+/// ANSI terminal escapes (`ESC [ 1 m`) in pasted console output become a
+/// space, so `\x1b[1mevil.com` reads as `evil.com`.
+fn find_terminal_escapes(raw: &[u8], out: &mut Vec<Pending>) {
+    for i in memchr::memchr_iter(0x1B, raw) {
+        if raw.get(i + 1) != Some(&b'[') {
+            continue;
+        }
+        let mut e = i + 2;
+        while e < raw.len() && e - i < 16 && (raw[e].is_ascii_digit() || raw[e] == b';') {
+            e += 1;
+        }
+        if raw.get(e).is_some_and(u8::is_ascii_alphabetic) {
+            out.push(Pending {
+                start: i,
+                end: e + 1,
+                with: b" ",
             });
         }
     }
