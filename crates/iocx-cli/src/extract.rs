@@ -9,7 +9,7 @@ use iocx_core::chunked::DEFAULT_CHUNK_SIZE;
 use iocx_core::{ExtractorBuilder, IndicatorKind, Strictness};
 
 use crate::inputs;
-use crate::output::{LineFormat, LineSink};
+use crate::output::{LineFormat, LineSink, MispSink};
 use crate::pipeline::{extract_all, Settings};
 use crate::stream::StreamLimits;
 use crate::Outcome;
@@ -43,7 +43,8 @@ pub struct ExtractArgs {
     paths: Vec<PathBuf>,
 
     /// Output format. text: `kind<TAB>value`; jsonl and csv: the fields
-    /// type, value, raw, start, end, defanged, source (csv with a header).
+    /// type, value, raw, start, end, defanged, source (csv with a header);
+    /// misp: one MISP event JSON (see --event-info).
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     format: OutputFormat,
 
@@ -67,6 +68,10 @@ pub struct ExtractArgs {
     /// How hard the false-positive guards work.
     #[arg(long, value_enum, default_value_t = StrictnessArg::Normal)]
     strictness: StrictnessArg,
+
+    /// The `info` of the event printed by `--format misp`.
+    #[arg(long, value_name = "TEXT", default_value = "iocx extraction")]
+    event_info: String,
 
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
@@ -94,6 +99,8 @@ enum OutputFormat {
     Jsonl,
     /// CSV with a header row.
     Csv,
+    /// One MISP event JSON (`{"Event": {...}}`) holding every indicator.
+    Misp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -139,6 +146,12 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
             extract_all(&mut lines(LineFormat::Jsonl), &inputs, &settings, &mut out)
         }
         OutputFormat::Csv => extract_all(&mut lines(LineFormat::Csv), &inputs, &settings, &mut out),
+        OutputFormat::Misp => extract_all(
+            &mut MispSink::new(args.event_info.clone()),
+            &inputs,
+            &settings,
+            &mut out,
+        ),
     };
     match result {
         Ok(outcome) => Ok(outcome),

@@ -10,6 +10,8 @@
 mod extract;
 #[path = "cli/large_input.rs"]
 mod large_input;
+#[path = "cli/misp_check.rs"]
+mod misp_check;
 
 use std::io::Write;
 use std::path::Path;

@@ -138,3 +138,72 @@ fn a_directory_without_manifest_is_an_error_line() {
     assert!(line["error"].as_str().unwrap().contains("no manifest.json"));
     assert_eq!(line["events"], 0);
 }
+
+/// `extract --format misp` writes an event that `misp check` reads back
+/// with one attribute per distinct indicator.
+#[test]
+fn extract_as_misp_round_trips() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("report.txt");
+    std::fs::write(
+        &report,
+        "C2 hxxp://evil[.]com/gate.php and 203.0.113.7, again 203.0.113.7;\n\
+         dropper d41d8cd98f00b204e9800998ecf8427e exploits CVE-2021-44228\n",
+    )
+    .unwrap();
+    let out = iocx()
+        .args([
+            "extract",
+            "--format",
+            "misp",
+            "--event-info",
+            "SOC-Incident 001",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let event: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(event["Event"]["info"], "SOC-Incident 001");
+    let attrs: Vec<(String, String, String)> = event["Event"]["Attribute"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap().to_string();
+            (s("type"), s("value"), s("comment"))
+        })
+        .collect();
+    let want = [
+        (
+            "url",
+            "http://evil.com/gate.php",
+            "hxxp://evil[.]com/gate.php",
+        ),
+        ("ip-dst", "203.0.113.7", "203.0.113.7"),
+        (
+            "md5",
+            "d41d8cd98f00b204e9800998ecf8427e",
+            "d41d8cd98f00b204e9800998ecf8427e",
+        ),
+        ("vulnerability", "CVE-2021-44228", "CVE-2021-44228"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(attrs, want);
+
+    let event_file = tmp.path().join("event.json");
+    std::fs::write(&event_file, &out.stdout).unwrap();
+    let check = iocx()
+        .args(["misp", "check", "--format", "jsonl"])
+        .arg(&event_file)
+        .output()
+        .unwrap();
+    let line: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(line["events"], 1);
+    assert_eq!(line["attributes"], 4);
+    assert_eq!(line["invalid"], 0);
+    assert_eq!(line["error"], Value::Null);
+}
