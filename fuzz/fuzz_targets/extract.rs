@@ -1,0 +1,20 @@
+//! Fuzz target: the extractor over arbitrary bytes. Every span must slice
+//! the input, and every value must re-validate as its kind when extracted
+//! again on its own.
+#![no_main]
+
+use iocx_core::Extractor;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let extractor = Extractor::new();
+    let mut last_start = 0;
+    for m in extractor.find_iter(data) {
+        assert!(m.span.start <= m.span.end && m.span.end <= data.len());
+        assert!(m.span.start >= last_start, "matches come in input order");
+        last_start = m.span.start;
+        let again = extractor.find_all(m.value.as_bytes());
+        let same = again.iter().any(|n| n.kind == m.kind && n.value == m.value);
+        assert!(same, "{:?} did not re-validate: {:?}", m, again);
+    }
+});
