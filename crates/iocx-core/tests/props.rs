@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use iocx_core::{defang, refang, Extractor, IndicatorKind, Match};
+use iocx_core::{defang, refang, Extractor, ExtractorBuilder, IndicatorKind, Match, Strictness};
 use proptest::prelude::*;
 
 /// A generated indicator in its canonical form.
@@ -169,7 +169,12 @@ fn check_spans(input: &[u8], matches: &[Match]) -> Result<(), TestCaseError> {
 }
 
 /// Extracting a match's value on its own finds the same kind and value.
-fn check_revalidates(extractor: &Extractor, matches: &[Match]) -> Result<(), TestCaseError> {
+/// The check is syntactic (lenient strictness): the context guards judge a
+/// value by the text around it, and a defanged value skipped them.
+fn check_revalidates(_extractor: &Extractor, matches: &[Match]) -> Result<(), TestCaseError> {
+    let extractor = ExtractorBuilder::new()
+        .strictness(Strictness::Lenient)
+        .build();
     for m in matches {
         let again = pairs(&extractor.find_all(m.value.as_bytes()));
         prop_assert!(

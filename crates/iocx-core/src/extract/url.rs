@@ -109,7 +109,7 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
 pub(crate) fn trim_trailing(text: &[u8], start: usize, mut end: usize) -> usize {
     while end > start {
         match text[end - 1] {
-            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' | b'_' => end -= 1,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' => end -= 1,
             b')' if unbalanced(&text[start..end], b'(', b')') => end -= 1,
             b']' if unbalanced(&text[start..end], b'[', b']') => end -= 1,
             _ => break,
