@@ -167,6 +167,49 @@ impl SeenValues {
     }
 }
 
+
+/// A [`Sink`] that collects every match of the run and prints them as one
+/// MISP event (`--format misp`), with the raw text of each in `comment`.
+pub struct MispSink {
+    info: String,
+    matches: Vec<(Match, String)>,
+}
+
+impl MispSink {
+    /// A sink for an event whose `info` is `info`.
+    pub fn new(info: String) -> MispSink {
+        MispSink {
+            info,
+            matches: Vec::new(),
+        }
+    }
+}
+
+impl Sink for MispSink {
+    type Part = Vec<(Match, String)>;
+
+    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn part(&self, _source: &str, text: &[u8], _base: u64, matches: &[Match]) -> Self::Part {
+        matches
+            .iter()
+            .map(|m| (m.clone(), String::from_utf8_lossy(m.raw(text)).into_owned()))
+            .collect()
+    }
+
+    fn write(&mut self, part: Self::Part, _out: &mut dyn Write) -> io::Result<()> {
+        self.matches.extend(part);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let event = iocx_misp::event_from_matches(&self.info, &self.matches);
+        iocx_misp::write_event(&event, out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,47 +279,5 @@ mod tests {
         let mut second = matches.clone();
         seen.retain_first(&mut second);
         assert!(second.is_empty());
-    }
-}
-
-/// A [`Sink`] that collects every match of the run and prints them as one
-/// MISP event (`--format misp`), with the raw text of each in `comment`.
-pub struct MispSink {
-    info: String,
-    matches: Vec<(Match, String)>,
-}
-
-impl MispSink {
-    /// A sink for an event whose `info` is `info`.
-    pub fn new(info: String) -> MispSink {
-        MispSink {
-            info,
-            matches: Vec::new(),
-        }
-    }
-}
-
-impl Sink for MispSink {
-    type Part = Vec<(Match, String)>;
-
-    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn part(&self, _source: &str, text: &[u8], _base: u64, matches: &[Match]) -> Self::Part {
-        matches
-            .iter()
-            .map(|m| (m.clone(), String::from_utf8_lossy(m.raw(text)).into_owned()))
-            .collect()
-    }
-
-    fn write(&mut self, part: Self::Part, _out: &mut dyn Write) -> io::Result<()> {
-        self.matches.extend(part);
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let event = iocx_misp::event_from_matches(&self.info, &self.matches);
-        iocx_misp::write_event(&event, out)
     }
 }
