@@ -51,8 +51,14 @@ mod tests {
             .into_iter()
             .chain("evil.com".encode_utf16().flat_map(|u| u.to_be_bytes()))
             .collect();
-        assert_eq!(decode(&le), (Cow::Owned(b"evil.com".to_vec()), Encoding::Utf16Le));
-        assert_eq!(decode(&be), (Cow::Owned(b"evil.com".to_vec()), Encoding::Utf16Be));
+        assert_eq!(
+            decode(&le),
+            (Cow::Owned(b"evil.com".to_vec()), Encoding::Utf16Le)
+        );
+        assert_eq!(
+            decode(&be),
+            (Cow::Owned(b"evil.com".to_vec()), Encoding::Utf16Be)
+        );
         assert_eq!(decode(b"plain").1, Encoding::Bytes);
     }
 }

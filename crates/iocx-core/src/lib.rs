@@ -3,6 +3,7 @@
 //! (The full design notes are written alongside the extractor.)
 #![deny(missing_docs)]
 
+pub mod correlate;
 pub mod decode;
 pub mod extract;
 mod kind;
@@ -10,6 +11,7 @@ mod matches;
 pub mod psl;
 pub mod refang;
 
+pub use correlate::CorrelationIndex;
 pub use extract::{Extractor, ExtractorBuilder, Strictness};
 pub use kind::{IndicatorKind, UnknownKind};
 pub use matches::{Match, Span};
