@@ -178,8 +178,8 @@ impl Warninglist {
                 let mut exact = HashSet::new();
                 let mut suffixes = Vec::new();
                 for e in lowered {
-                    if e.starts_with('.') {
-                        exact.insert(e[1..].to_string());
+                    if let Some(bare) = e.strip_prefix('.') {
+                        exact.insert(bare.to_string());
                         suffixes.push(e);
                     } else {
                         exact.insert(e);

@@ -64,8 +64,8 @@ impl CorrelationGraph {
                         relations: relations.into_iter().collect(),
                     });
                 }
-                if !distance.contains_key(&other) {
-                    distance.insert(other, d + 1);
+                if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(other) {
+                    slot.insert(d + 1);
                     nodes.push((other, d + 1));
                     queue.push_back(other);
                 }
