@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// (related uuid, shared count, [(value, relation name)]).
+type RelatedRow = (String, usize, Vec<(String, &'static str)>);
+
 fn event(uuid: &str, attributes: &[(&str, &str)]) -> EventInput {
     EventInput {
         uuid: uuid.to_string(),
@@ -21,7 +24,7 @@ fn related_with(
     uuid: &str,
     options: &CorrelationOptions,
     exclusions: &Exclusions,
-) -> Vec<(String, usize, Vec<(String, &'static str)>)> {
+) -> Vec<RelatedRow> {
     let id = index.find_uuid(uuid).unwrap();
     index
         .related(id, options, exclusions)
@@ -40,10 +43,7 @@ fn related_with(
         .collect()
 }
 
-fn related(
-    index: &CorrelationIndex,
-    uuid: &str,
-) -> Vec<(String, usize, Vec<(String, &'static str)>)> {
+fn related(index: &CorrelationIndex, uuid: &str) -> Vec<RelatedRow> {
     related_with(
         index,
         uuid,
@@ -52,11 +52,7 @@ fn related(
     )
 }
 
-fn pair(
-    uuid: &str,
-    shared: usize,
-    values: &[(&str, &'static str)],
-) -> (String, usize, Vec<(String, &'static str)>) {
+fn pair(uuid: &str, shared: usize, values: &[(&str, &'static str)]) -> RelatedRow {
     (
         uuid.to_string(),
         shared,
