@@ -66,6 +66,16 @@ impl IpNet {
         self.addr | !mask(self.v6, self.len) & family_bits(self.v6)
     }
 
+    /// The network of prefix length `len` (at most this one's) containing this one.
+    pub fn supernet(&self, len: u8) -> IpNet {
+        let len = len.min(self.len);
+        IpNet {
+            v6: self.v6,
+            addr: self.addr & mask(self.v6, len),
+            len,
+        }
+    }
+
     /// True when `other` lies inside this network (or equals it).
     pub fn contains(&self, other: &IpNet) -> bool {
         self.v6 == other.v6
@@ -268,6 +278,7 @@ mod tests {
         index.for_each_address_inside(&net("0.0.0.0/0"), |&i| hits.push(i));
         assert_eq!(hits, [3, 2]);
         assert!(index.covers(&net("192.0.2.7")));
+        assert_eq!(net("192.0.2.7").supernet(24), net("192.0.2.0/24"));
         assert!(!index.covers(&net("2001:db9::1")));
     }
 }
