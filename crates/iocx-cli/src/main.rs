@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "iocx", version, about = "Extract and correlate indicators of compromise")]
+#[command(
+    name = "iocx",
+    version,
+    about = "Extract and correlate indicators of compromise"
+)]
 struct Cli {
     /// The event store (default: $IOCX_DB, else the platform data directory).
     #[arg(long, global = true, value_name = "PATH")]

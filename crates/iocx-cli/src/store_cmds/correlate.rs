@@ -9,9 +9,8 @@ use clap::Args;
 use iocx_core::correlate::{AttributeInput, IpNet};
 use iocx_core::IndicatorKind;
 use iocx_store::Store;
-use serde_json::json;
 
-use super::output::{json_line, Table};
+use super::output::{json_line, CorrelateLine, Table};
 use super::report::{related_views, write_notes};
 use super::{require_event, CorrelationArgs, Format, Outcome};
 
@@ -48,15 +47,19 @@ pub fn run(args: CorrelateArgs, store: &mut Store, out: &mut dyn Write) -> Resul
     match args.format {
         Format::Jsonl => {
             for r in &related {
-                json_line(
-                    out,
-                    &json!({"event": r.uuid, "info": r.info, "shared": r.shared, "values": r.values}),
-                )?;
+                let line = CorrelateLine {
+                    event: &r.uuid,
+                    info: &r.info,
+                    shared: r.shared,
+                    values: &r.values,
+                };
+                json_line(out, &line)?;
             }
             write_notes(&mut std::io::stderr(), &found)?;
         }
         Format::Text => {
-            let mut table = Table::new(&["SHARED", "EVENT", "INFO", "RELATION", "VALUE", "MATCHES"]);
+            let mut table =
+                Table::new(&["SHARED", "EVENT", "INFO", "RELATION", "VALUE", "MATCHES"]);
             for r in &related {
                 for (i, v) in r.values.iter().enumerate() {
                     let (shared, uuid, info) = if i == 0 {
@@ -64,7 +67,14 @@ pub fn run(args: CorrelateArgs, store: &mut Store, out: &mut dyn Write) -> Resul
                     } else {
                         (String::new(), String::new(), String::new())
                     };
-                    table.row(vec![shared, uuid, info, v.relation.to_string(), v.value.clone(), v.other.clone()]);
+                    table.row(vec![
+                        shared,
+                        uuid,
+                        info,
+                        v.relation.to_string(),
+                        v.value.clone(),
+                        v.other.clone(),
+                    ]);
                 }
             }
             if !table.is_empty() {

@@ -6,9 +6,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 use iocx_store::Store;
-use serde_json::json;
 
-use super::output::{json_line, Table};
+use super::output::{json_line, EventLine, Table};
 use super::{CorrelationArgs, Format, Outcome};
 
 #[derive(Args)]
@@ -31,7 +30,13 @@ pub fn run(args: EventsArgs, store: &Store, out: &mut dyn Write) -> Result<Outco
         match args.format {
             Format::Jsonl => json_line(
                 out,
-                &json!({"event": row.uuid, "info": row.info, "date": row.date, "attributes": row.attributes, "corr": corr}),
+                &EventLine {
+                    event: &row.uuid,
+                    info: &row.info,
+                    date: &row.date,
+                    attributes: row.attributes,
+                    corr,
+                },
             )?,
             Format::Text => table.row(vec![
                 row.id.to_string(),
@@ -46,5 +51,9 @@ pub fn run(args: EventsArgs, store: &Store, out: &mut dyn Write) -> Result<Outco
     if args.format == Format::Text && !rows.is_empty() {
         table.write(out)?;
     }
-    Ok(if rows.is_empty() { Outcome::Nothing } else { Outcome::Found })
+    Ok(if rows.is_empty() {
+        Outcome::Nothing
+    } else {
+        Outcome::Found
+    })
 }

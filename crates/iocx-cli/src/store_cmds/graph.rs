@@ -37,9 +37,18 @@ pub struct GraphArgs {
 pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcome> {
     let row = require_event(store, &args.event)?;
     let (index, ids) = store.build_index()?;
-    let start = ids.iter().position(|&id| id == row.id).expect("every stored event is indexed") as u32;
+    let start = ids
+        .iter()
+        .position(|&id| id == row.id)
+        .expect("every stored event is indexed") as u32;
     let exclusions = store.exclusions()?;
-    let graph = CorrelationGraph::explore(&index, start, args.depth, &args.correlation.options(), &exclusions);
+    let graph = CorrelationGraph::explore(
+        &index,
+        start,
+        args.depth,
+        &args.correlation.options(),
+        &exclusions,
+    );
     match args.format {
         GraphFormat::Dot => out.write_all(graph.to_dot(&index).as_bytes())?,
         GraphFormat::Json => {
@@ -60,5 +69,9 @@ pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcom
             out.write_all(b"\n")?;
         }
     }
-    Ok(if graph.edges.is_empty() { Outcome::Nothing } else { Outcome::Found })
+    Ok(if graph.edges.is_empty() {
+        Outcome::Nothing
+    } else {
+        Outcome::Found
+    })
 }

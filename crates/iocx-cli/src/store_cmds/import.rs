@@ -9,9 +9,8 @@ use clap::{Args, Subcommand};
 use iocx_core::correlate::{AttributeInput, EventInput};
 use iocx_misp::{event_from_matches, read_event_file, read_feed, today, Event};
 use iocx_store::{ImportOutcome, NewEvent, Store};
-use serde_json::json;
 
-use super::output::{json_line, Table};
+use super::output::{json_line, ImportLine, RelatedBrief, Table};
 use super::report::{related_views, write_notes};
 use super::{CorrelationArgs, Format, Outcome};
 
@@ -71,7 +70,9 @@ fn text_event(paths: &[PathBuf], info: &str) -> Result<NewEvent> {
     for path in paths {
         let bytes = if path == Path::new("-") {
             let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes).context("-: reading stdin")?;
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("-: reading stdin")?;
             bytes
         } else {
             std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?
@@ -82,7 +83,11 @@ fn text_event(paths: &[PathBuf], info: &str) -> Result<NewEvent> {
             matches.push((found, raw));
         }
     }
-    Ok(new_event(event_from_matches(info, &matches), Path::new("-"), 0))
+    Ok(new_event(
+        event_from_matches(info, &matches),
+        Path::new("-"),
+        0,
+    ))
 }
 
 fn misp_events(paths: &[PathBuf]) -> Result<Vec<NewEvent>> {
@@ -96,13 +101,23 @@ fn misp_events(paths: &[PathBuf]) -> Result<Vec<NewEvent>> {
             if let Some(error) = feed.errors.first() {
                 bail!("{error}");
             }
-            events.extend(feed.events.into_iter().enumerate().map(|(i, e)| new_event(e, path, i)));
+            events.extend(
+                feed.events
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| new_event(e, path, i)),
+            );
         } else {
             let file = read_event_file(path)?;
             for warning in &file.warnings {
                 eprintln!("iocx: warning: {warning}");
             }
-            events.extend(file.events.into_iter().enumerate().map(|(i, e)| new_event(e, path, i)));
+            events.extend(
+                file.events
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| new_event(e, path, i)),
+            );
         }
     }
     Ok(events)
@@ -115,7 +130,9 @@ fn new_event(event: Event, path: &Path, position: usize) -> NewEvent {
         let name = format!("{}#{position}", path.display());
         uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes()).to_string()
     });
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     NewEvent {
         event: EventInput {
             uuid: uuid.to_ascii_lowercase(),
@@ -163,14 +180,21 @@ fn store_and_report(
         let related = related_views(store, &found)?;
         match format {
             Format::Jsonl => {
-                let related: Vec<_> = related
+                let related = related
                     .iter()
-                    .map(|r| json!({"event": r.uuid, "info": r.info, "shared": r.shared}))
+                    .map(|r| RelatedBrief {
+                        event: &r.uuid,
+                        info: &r.info,
+                        shared: r.shared,
+                    })
                     .collect();
-                json_line(
-                    out,
-                    &json!({"event": row.uuid, "info": row.info, "attributes": row.attributes, "related": related}),
-                )?;
+                let line = ImportLine {
+                    event: &row.uuid,
+                    info: &row.info,
+                    attributes: row.attributes,
+                    related,
+                };
+                json_line(out, &line)?;
                 write_notes(&mut std::io::stderr(), &found)?;
             }
             Format::Text => {

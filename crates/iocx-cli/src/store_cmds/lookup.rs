@@ -71,14 +71,29 @@ pub fn run(args: LookupArgs, store: &Store, out: &mut dyn Write) -> Result<Outco
         LogFormat::Csv => lookup_csv(stdin.lock(), &args.column, &mut matcher, out)?,
         LogFormat::Jsonl => lookup_jsonl(stdin.lock(), &args.column, &mut matcher, out)?,
     };
-    Ok(if matched > 0 { Outcome::Found } else { Outcome::Nothing })
+    Ok(if matched > 0 {
+        Outcome::Found
+    } else {
+        Outcome::Nothing
+    })
 }
 
-fn lookup_csv(input: impl std::io::Read, column: &str, matcher: &mut Matcher, out: &mut dyn Write) -> Result<usize> {
+fn lookup_csv(
+    input: impl std::io::Read,
+    column: &str,
+    matcher: &mut Matcher,
+    out: &mut dyn Write,
+) -> Result<usize> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = reader.headers().context("stdin: reading the CSV header")?.clone();
+    let headers = reader
+        .headers()
+        .context("stdin: reading the CSV header")?
+        .clone();
     let Some(index) = headers.iter().position(|h| h == column) else {
-        bail!("stdin: no column `{column}` in the CSV header ({})", headers.iter().collect::<Vec<_>>().join(", "));
+        bail!(
+            "stdin: no column `{column}` in the CSV header ({})",
+            headers.iter().collect::<Vec<_>>().join(", ")
+        );
     };
     let mut writer = csv::Writer::from_writer(out);
     let mut header_out = headers.clone();
@@ -102,7 +117,12 @@ fn lookup_csv(input: impl std::io::Read, column: &str, matcher: &mut Matcher, ou
     Ok(matched)
 }
 
-fn lookup_jsonl(input: impl BufRead, column: &str, matcher: &mut Matcher, out: &mut dyn Write) -> Result<usize> {
+fn lookup_jsonl(
+    input: impl BufRead,
+    column: &str,
+    matcher: &mut Matcher,
+    out: &mut dyn Write,
+) -> Result<usize> {
     let mut matched = 0;
     for (n, line) in input.lines().enumerate() {
         let line = line.with_context(|| format!("stdin: line {}", n + 1))?;
@@ -123,7 +143,10 @@ fn lookup_jsonl(input: impl BufRead, column: &str, matcher: &mut Matcher, out: &
         if !events.is_empty() {
             matched += 1;
         }
-        let list: Vec<Value> = events.iter().map(|(u, i)| json!({"event": u, "info": i})).collect();
+        let list: Vec<Value> = events
+            .iter()
+            .map(|(u, i)| json!({"event": u, "info": i}))
+            .collect();
         object.insert("iocx_events".to_string(), Value::Array(list));
         json_line(out, &row)?;
     }

@@ -68,7 +68,8 @@ pub struct CorrelationArgs {
 }
 
 fn parse_relations(s: &str) -> Result<RelationSet, String> {
-    s.parse().map_err(|e: iocx_core::correlate::UnknownRelation| e.to_string())
+    s.parse()
+        .map_err(|e: iocx_core::correlate::UnknownRelation| e.to_string())
 }
 
 impl CorrelationArgs {
@@ -136,7 +137,8 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(path) = std::env::var_os("IOCX_DB").filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));
     }
-    let dir = dirs::data_dir().context("no platform data directory; pass --db PATH or set IOCX_DB")?;
+    let dir =
+        dirs::data_dir().context("no platform data directory; pass --db PATH or set IOCX_DB")?;
     Ok(dir.join("iocx").join("iocx.db"))
 }
 
@@ -149,12 +151,17 @@ fn resolve_event(store: &Store, arg: &str) -> Result<Option<EventRow>> {
         1 => Ok(found.pop()),
         _ => {
             let uuids: Vec<&str> = found.iter().map(|e| e.uuid.as_str()).collect();
-            bail!("`{arg}` names {} events ({}); pass a uuid or id", found.len(), uuids.join(", "))
+            bail!(
+                "`{arg}` names {} events ({}); pass a uuid or id",
+                found.len(),
+                uuids.join(", ")
+            )
         }
     }
 }
 
 /// Like [`resolve_event`] but a missing event is an error message.
 fn require_event(store: &Store, arg: &str) -> Result<EventRow> {
-    resolve_event(store, arg)?.ok_or_else(|| anyhow!("no event matches `{arg}` (by uuid, id or info)"))
+    resolve_event(store, arg)?
+        .ok_or_else(|| anyhow!("no event matches `{arg}` (by uuid, id or info)"))
 }

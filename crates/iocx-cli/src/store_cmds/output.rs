@@ -60,3 +60,49 @@ pub fn json_line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> 
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
 }
+
+/// `import` JSONL: one line per imported event.
+#[derive(Serialize)]
+pub struct ImportLine<'a> {
+    pub event: &'a str,
+    pub info: &'a str,
+    pub attributes: usize,
+    pub related: Vec<RelatedBrief<'a>>,
+}
+
+/// A related event in an [`ImportLine`].
+#[derive(Serialize)]
+pub struct RelatedBrief<'a> {
+    pub event: &'a str,
+    pub info: &'a str,
+    pub shared: usize,
+}
+
+/// `correlate` JSONL: one line per related event.
+#[derive(Serialize)]
+pub struct CorrelateLine<'a, V: Serialize> {
+    pub event: &'a str,
+    pub info: &'a str,
+    pub shared: usize,
+    pub values: &'a [V],
+}
+
+/// `events` JSONL.
+#[derive(Serialize)]
+pub struct EventLine<'a> {
+    pub event: &'a str,
+    pub info: &'a str,
+    pub date: &'a str,
+    pub attributes: usize,
+    pub corr: usize,
+}
+
+/// `search` JSONL: one line per hit.
+#[derive(Serialize)]
+pub struct SearchLine<'a> {
+    pub value: &'a str,
+    pub event: &'a str,
+    pub info: &'a str,
+    #[serde(rename = "type")]
+    pub misp_type: &'a str,
+}

@@ -5,9 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 use clap::Args;
 use iocx_store::Store;
-use serde_json::json;
 
-use super::output::{json_line, Table};
+use super::output::{json_line, SearchLine, Table};
 use super::{Format, Outcome};
 
 #[derive(Args)]
@@ -29,14 +28,28 @@ pub fn run(args: SearchArgs, store: &Store, out: &mut dyn Write) -> Result<Outco
             match args.format {
                 Format::Jsonl => json_line(
                     out,
-                    &json!({"value": value, "event": hit.event.uuid, "info": hit.event.info, "type": hit.misp_type}),
+                    &SearchLine {
+                        value: &value,
+                        event: &hit.event.uuid,
+                        info: &hit.event.info,
+                        misp_type: &hit.misp_type,
+                    },
                 )?,
-                Format::Text => table.row(vec![value.clone(), hit.misp_type, hit.event.uuid, hit.event.info]),
+                Format::Text => table.row(vec![
+                    value.clone(),
+                    hit.misp_type,
+                    hit.event.uuid,
+                    hit.event.info,
+                ]),
             }
         }
     }
     if args.format == Format::Text && any {
         table.write(out)?;
     }
-    Ok(if any { Outcome::Found } else { Outcome::Nothing })
+    Ok(if any {
+        Outcome::Found
+    } else {
+        Outcome::Nothing
+    })
 }

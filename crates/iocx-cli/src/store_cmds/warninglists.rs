@@ -22,15 +22,28 @@ pub enum WarninglistsCommand {
     List,
 }
 
-pub fn run(command: WarninglistsCommand, store: &mut Store, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(
+    command: WarninglistsCommand,
+    store: &mut Store,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     match command {
         WarninglistsCommand::Load { dir } => {
             let lists = WarninglistFile::read_dir(&dir)?;
             for list in &lists {
                 store.load_warninglist(list)?;
             }
-            writeln!(out, "loaded {} warninglists from {}", lists.len(), dir.display())?;
-            Ok(if lists.is_empty() { Outcome::Nothing } else { Outcome::Found })
+            writeln!(
+                out,
+                "loaded {} warninglists from {}",
+                lists.len(),
+                dir.display()
+            )?;
+            Ok(if lists.is_empty() {
+                Outcome::Nothing
+            } else {
+                Outcome::Found
+            })
         }
         WarninglistsCommand::List => {
             let lists = store.warninglists()?;
@@ -39,7 +52,12 @@ pub fn run(command: WarninglistsCommand, store: &mut Store, out: &mut dyn Write)
             }
             let mut table = Table::new(&["NAME", "TYPE", "VERSION", "ENTRIES"]);
             for list in lists {
-                table.row(vec![list.name, list.kind, list.version, list.entries.to_string()]);
+                table.row(vec![
+                    list.name,
+                    list.kind,
+                    list.version,
+                    list.entries.to_string(),
+                ]);
             }
             table.write(out)?;
             Ok(Outcome::Found)
