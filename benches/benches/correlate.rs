@@ -27,15 +27,25 @@ fn generated_attribute(i: usize) -> AttributeInput {
     match i % 6 {
         0 => AttributeInput::new("domain", &format!("d{n}.example{}.com", n % 97)),
         1 => AttributeInput::new("hostname", &format!("www.h{n}.example.net")),
-        2 => AttributeInput::new("ip-dst", &format!("10.{}.{}.{}", n >> 16 & 255, n >> 8 & 255, n & 255)),
-        3 => AttributeInput::new("ip-dst", &format!("172.{}.{}.0/24", 16 + (n >> 8 & 15), n & 255)),
+        2 => AttributeInput::new(
+            "ip-dst",
+            &format!("10.{}.{}.{}", n >> 16 & 255, n >> 8 & 255, n & 255),
+        ),
+        3 => AttributeInput::new(
+            "ip-dst",
+            &format!("172.{}.{}.0/24", 16 + (n >> 8 & 15), n & 255),
+        ),
         4 => AttributeInput::new("url", &format!("http://u{n}.example.org/gate.php")),
         _ => AttributeInput::new("sha256", &format!("{n:064x}")),
     }
 }
 
 fn corpus_events(dir: &Path) -> Option<Vec<EventInput>> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut events = Vec::new();
     let mut total = 0;
@@ -46,12 +56,18 @@ fn corpus_events(dir: &Path) -> Option<Vec<EventInput>> {
             info: file.display().to_string(),
             ..EventInput::default()
         };
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             if total == ATTRIBUTES {
                 break;
             }
             let value = line.split([',', ' ', '\t']).next().unwrap_or(line);
-            event.attributes.push(AttributeInput::new(guess_type(value), value));
+            event
+                .attributes
+                .push(AttributeInput::new(guess_type(value), value));
             total += 1;
         }
         events.push(event);
@@ -76,7 +92,11 @@ fn guess_type(value: &str) -> &'static str {
 fn events() -> Vec<EventInput> {
     if let Some(dir) = std::env::var_os("IOCX_BENCH_CORPUS") {
         let feeds = Path::new(&dir).join("feeds");
-        let dir = if feeds.is_dir() { feeds } else { Path::new(&dir).to_path_buf() };
+        let dir = if feeds.is_dir() {
+            feeds
+        } else {
+            Path::new(&dir).to_path_buf()
+        };
         if let Some(events) = corpus_events(&dir) {
             return events;
         }
@@ -88,7 +108,9 @@ fn events() -> Vec<EventInput> {
             uuid: format!("00000000-0000-4000-8000-{e:012}"),
             info: format!("generated {e}"),
             disable_correlation: false,
-            attributes: (e * per_event..(e + 1) * per_event).map(generated_attribute).collect(),
+            attributes: (e * per_event..(e + 1) * per_event)
+                .map(generated_attribute)
+                .collect(),
         })
         .collect()
 }
@@ -96,8 +118,16 @@ fn events() -> Vec<EventInput> {
 fn query(events: &[EventInput]) -> Vec<AttributeInput> {
     let all: Vec<&AttributeInput> = events.iter().flat_map(|e| &e.attributes).collect();
     let step = (all.len() / (QUERY / 2)).max(1);
-    let mut values: Vec<AttributeInput> = all.iter().step_by(step).take(QUERY / 2).map(|a| (*a).clone()).collect();
-    values.extend((0..QUERY - values.len()).map(|i| AttributeInput::new("domain", &format!("fresh{i}.example.com"))));
+    let mut values: Vec<AttributeInput> = all
+        .iter()
+        .step_by(step)
+        .take(QUERY / 2)
+        .map(|a| (*a).clone())
+        .collect();
+    values.extend(
+        (0..QUERY - values.len())
+            .map(|i| AttributeInput::new("domain", &format!("fresh{i}.example.com"))),
+    );
     values
 }
 
@@ -118,7 +148,10 @@ fn bench(c: &mut Criterion) {
 
     let index = CorrelationIndex::build(&events);
     let found = index.related_to_values(&values, &options, &exclusions);
-    assert!(!found.related.is_empty() || !found.over_correlating.is_empty(), "the query must hit the index");
+    assert!(
+        !found.related.is_empty() || !found.over_correlating.is_empty(),
+        "the query must hit the index"
+    );
     group.throughput(Throughput::Elements(values.len() as u64));
     group.bench_function("in_memory_10k_values", |b| {
         b.iter(|| index.related_to_values(&values, &options, &exclusions))
@@ -135,10 +168,20 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     store.import(&new_events, &mut |_| {}).expect("import");
-    let from_store = store.correlate_values(&values, &options, &exclusions).expect("query");
-    assert_eq!(from_store.related.len(), found.related.len(), "store and index agree");
+    let from_store = store
+        .correlate_values(&values, &options, &exclusions)
+        .expect("query");
+    assert_eq!(
+        from_store.related.len(),
+        found.related.len(),
+        "store and index agree"
+    );
     group.bench_function("store_10k_values", |b| {
-        b.iter(|| store.correlate_values(&values, &options, &exclusions).expect("query"))
+        b.iter(|| {
+            store
+                .correlate_values(&values, &options, &exclusions)
+                .expect("query")
+        })
     });
     group.finish();
     let _ = std::fs::remove_dir_all(&dir);
