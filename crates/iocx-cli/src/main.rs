@@ -6,6 +6,7 @@ mod inputs;
 mod misp;
 mod output;
 mod pipeline;
+mod store_cmds;
 mod stream;
 
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ enum Command {
     /// Read and check MISP events and feeds.
     #[command(subcommand)]
     Misp(MispCommand),
+    #[command(flatten)]
+    Store(store_cmds::StoreCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Store(command) => return store_cmds::run(command, cli.db),
     };
     match result {
         Ok(outcome) => outcome.into(),

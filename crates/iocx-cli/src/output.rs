@@ -167,7 +167,6 @@ impl SeenValues {
     }
 }
 
-
 /// A [`Sink`] that collects every match of the run and prints them as one
 /// MISP event (`--format misp`), with the raw text of each in `comment`.
 pub struct MispSink {

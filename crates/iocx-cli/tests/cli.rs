@@ -6,6 +6,8 @@
 
 // A test crate's root resolves `mod` next to itself (tests/), so the
 // modules under tests/cli/ are named by path.
+#[path = "cli/correlation.rs"]
+mod correlation;
 #[path = "cli/extract.rs"]
 mod extract;
 #[path = "cli/large_input.rs"]

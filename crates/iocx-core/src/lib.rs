@@ -51,6 +51,7 @@
 #![deny(missing_docs)]
 
 pub mod chunked;
+pub mod correlate;
 pub mod decode;
 pub mod extract;
 mod kind;
@@ -58,6 +59,7 @@ mod matches;
 pub mod psl;
 pub mod refang;
 
+pub use correlate::CorrelationIndex;
 pub use extract::{Extractor, ExtractorBuilder, Strictness};
 pub use kind::{IndicatorKind, UnknownKind};
 pub use matches::{Match, Span};

@@ -1,0 +1,117 @@
+//! The correlation graph around one event, to a given depth, and its
+//! Graphviz DOT rendering (JSON is left to the caller's serialiser).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write;
+
+use super::exclusion::Exclusions;
+use super::index::{CorrelationIndex, EventId};
+use super::{CorrelationOptions, Relation};
+
+/// An edge between two related events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    /// The event nearer the start (or the lower id at equal distance).
+    pub from: EventId,
+    /// The other event.
+    pub to: EventId,
+    /// How many values `from` shares with `to`.
+    pub shared: usize,
+    /// The relations involved, sorted.
+    pub relations: Vec<Relation>,
+}
+
+/// The events reachable from a start event within a depth, and the edges
+/// between them found while exploring.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorrelationGraph {
+    /// Events with their distance from the start, in discovery order.
+    pub nodes: Vec<(EventId, usize)>,
+    /// Edges, each pair once.
+    pub edges: Vec<GraphEdge>,
+}
+
+impl CorrelationGraph {
+    /// Explores from `start` breadth-first, following relations up to `depth`
+    /// hops (0 gives the start alone).
+    pub fn explore(
+        index: &CorrelationIndex,
+        start: EventId,
+        depth: usize,
+        options: &CorrelationOptions,
+        exclusions: &Exclusions,
+    ) -> CorrelationGraph {
+        let mut distance = BTreeMap::from([(start, 0usize)]);
+        let mut nodes = vec![(start, 0)];
+        let mut edges = Vec::new();
+        let mut seen_edges = BTreeSet::new();
+        let mut queue = VecDeque::from([start]);
+        while let Some(event) = queue.pop_front() {
+            let d = distance[&event];
+            if d >= depth {
+                continue;
+            }
+            for related in index.related(event, options, exclusions).related {
+                let other = related.event as EventId;
+                let pair = (event.min(other), event.max(other));
+                if seen_edges.insert(pair) {
+                    let relations: BTreeSet<Relation> =
+                        related.values.iter().map(|v| v.relation).collect();
+                    edges.push(GraphEdge {
+                        from: event,
+                        to: other,
+                        shared: related.shared,
+                        relations: relations.into_iter().collect(),
+                    });
+                }
+                if let std::collections::btree_map::Entry::Vacant(slot) = distance.entry(other) {
+                    slot.insert(d + 1);
+                    nodes.push((other, d + 1));
+                    queue.push_back(other);
+                }
+            }
+        }
+        CorrelationGraph { nodes, edges }
+    }
+
+    /// The graph in Graphviz DOT: nodes labelled with their `info`, edges
+    /// with the shared count and relations.
+    pub fn to_dot(&self, index: &CorrelationIndex) -> String {
+        let mut out = String::from("graph correlation {\n  node [shape=box];\n");
+        for &(event, distance) in &self.nodes {
+            let style = if distance == 0 { ", style=bold" } else { "" };
+            let _ = writeln!(
+                out,
+                "  \"{}\" [label=\"{}\"{style}];",
+                dot_escape(index.uuid(event)),
+                dot_escape(index.info(event))
+            );
+        }
+        for edge in &self.edges {
+            let relations: Vec<&str> = edge.relations.iter().map(|r| r.name()).collect();
+            let _ = writeln!(
+                out,
+                "  \"{}\" -- \"{}\" [label=\"{} ({})\"];",
+                dot_escape(index.uuid(edge.from)),
+                dot_escape(index.uuid(edge.to)),
+                edge.shared,
+                relations.join(", ")
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+}
+
+fn dot_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
