@@ -7,7 +7,11 @@ fn main() {
     for path in std::env::args().skip(1) {
         let data = std::fs::read(&path).expect("read input");
         let count = extractor.find_all(&data).len(); // warm-up
-        let runs = 5;
+                                                     // IOCX_RUNS=1 under callgrind keeps instruction counts quick.
+        let runs = std::env::var("IOCX_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5u32);
         let start = Instant::now();
         for _ in 0..runs {
             assert_eq!(extractor.find_all(&data).len(), count);

@@ -64,24 +64,47 @@ pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize
 }
 
 /// The canonical domain for `token`, or `None` when it is not one.
+///
+/// Most dotted tokens in prose are not domains (`e.g`, `file.exe`,
+/// `System.Net`), so the ASCII path checks the labels and asks the suffix
+/// list on a lower-cased copy on the stack, and allocates only for a domain.
 pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
     if token.len() < 3 || token.len() > 253 {
         return None;
     }
-    let name = if token.is_ascii() {
-        std::str::from_utf8(token).ok()?.to_ascii_lowercase()
-    } else {
+    let last = token.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    if last.is_ascii() && !psl::ends_some_rule(last) {
+        return None;
+    }
+    if !token.is_ascii() {
         let unicode = std::str::from_utf8(token).ok()?;
-        idna::domain_to_ascii(unicode).ok()?
-    };
+        let name = idna::domain_to_ascii(unicode).ok()?;
+        return checked_ascii_domain(name.as_bytes())
+            .is_some()
+            .then_some(name);
+    }
+    let mut buf = [0u8; 253];
+    let lower = &mut buf[..token.len()];
+    lower.copy_from_slice(token);
+    lower.make_ascii_lowercase();
+    checked_ascii_domain(lower).map(str::to_owned)
+}
+
+/// `name` (lower-case ASCII) as a `&str` when it is a well-formed host name
+/// under a known public suffix with a real registrable label.
+fn checked_ascii_domain(name: &[u8]) -> Option<&str> {
+    if name.len() < 3 || name.len() > 253 {
+        return None;
+    }
     let mut labels = 0;
-    for label in name.split('.') {
-        let bytes = label.as_bytes();
-        if bytes.is_empty()
-            || bytes.len() > 63
-            || bytes[0] == b'-'
-            || bytes[bytes.len() - 1] == b'-'
-            || !bytes
+    for label in name.split(|&b| b == b'.') {
+        let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+            return None;
+        };
+        if label.len() > 63
+            || first == b'-'
+            || last == b'-'
+            || !label
                 .iter()
                 .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
@@ -89,12 +112,14 @@ pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
         }
         labels += 1;
     }
-    if labels < 2 || !psl::has_known_suffix(&name) {
+    if labels < 2 {
         return None;
     }
+    // Checked above: letters, digits, `-`, `_` and `.` only.
+    let name = std::str::from_utf8(name).ok()?;
     // The registrable label must be a real host label: no underscore, not
     // all digits (`1.2.3.com` style noise).
-    let registrable = psl::registrable_domain(&name)?;
+    let registrable = psl::registrable_domain(name)?;
     let label = registrable.split('.').next()?;
     if label.contains('_') || label.bytes().all(|b| b.is_ascii_digit()) && labels == 2 {
         return None;

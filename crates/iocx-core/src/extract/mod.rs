@@ -49,6 +49,24 @@ impl Found {
     }
 }
 
+/// `bytes` as a `String`, invalid UTF-8 replaced. Candidates are nearly
+/// always valid UTF-8, and checking that first is much cheaper than the
+/// general lossy conversion.
+pub(crate) fn ascii_string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// Appends `bytes` to `out` as [`ascii_string`] converts them.
+pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
+}
+
 /// How hard the context guards work against false positives.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Strictness {
@@ -188,22 +206,24 @@ impl Extractor {
         if self.reports(IndicatorKind::Asn) {
             tokens::find_asns(text, &mut found);
         }
+        found.retain(|f| self.reports(f.kind));
+        // In view order, so the offsets map back in one forward walk.
+        found.sort_by_key(|f| f.start);
+        let mut map = view.sequential();
         let mut matches: Vec<Match> = found
             .into_iter()
-            .filter(|f| self.reports(f.kind))
             .map(|f| {
-                let start = view.raw_start(f.start);
-                let end = view.raw_end(f.end).max(start);
+                let (start, end, edited) = map.map(f.start, f.end);
                 let value = if self.refang {
                     f.value
                 } else {
-                    String::from_utf8_lossy(&haystack[start..end]).into_owned()
+                    ascii_string(&haystack[start..end])
                 };
                 Match {
                     kind: f.kind,
                     value,
                     span: Span::new(start, end),
-                    defanged: f.forced_defang || view.edited(start, end),
+                    defanged: f.forced_defang || edited,
                     port: f.port,
                 }
             })

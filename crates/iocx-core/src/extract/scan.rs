@@ -16,7 +16,7 @@ use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
 use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
 use super::url::{rest_end, scheme_before};
 use super::view::View;
-use super::{Found, Settings};
+use super::{ascii_string, push_lossy, Found, Settings};
 use crate::IndicatorKind;
 
 /// Scanner state over one view.
@@ -128,9 +128,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if text[s] == b'.' || end == s {
             return e;
         }
-        let Some(addr) = parse_ipv4(&text[s..end]) else {
+        if parse_ipv4(&text[s..end]).is_none() {
             return e;
-        };
+        }
         if self.settings.strictness != crate::Strictness::Lenient
             && context::is_version_number(text, s)
             && !self.defanged(s, end)
@@ -138,12 +138,15 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return e;
         }
         if end == e {
-            if let Some((len, pe)) = parse_prefix(text, end, 32) {
+            if let Some((_, pe)) = parse_prefix(text, end, 32) {
                 if !text
                     .get(pe)
                     .is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit))
                 {
-                    self.push(IndicatorKind::Cidr, format!("{addr}/{len}"), s, pe);
+                    // Strict parsing (no leading zeros) makes the raw text
+                    // of an address its canonical form.
+                    let value = ascii_string(&text[s..pe]);
+                    self.push(IndicatorKind::Cidr, value, s, pe);
                     self.floor = pe;
                     return pe;
                 }
@@ -158,10 +161,15 @@ impl<'v, 'h> Scanner<'v, 'h> {
             }
         }
         let url_end = self.schemeless_url_end(addr_end);
-        let f = self.push(IndicatorKind::Ipv4, addr.to_string(), s, addr_end);
+        let f = self.push(
+            IndicatorKind::Ipv4,
+            ascii_string(&text[s..end]),
+            s,
+            addr_end,
+        );
         f.port = port;
         if let Some(ue) = url_end {
-            let value = String::from_utf8_lossy(&text[s..ue]).into_owned();
+            let value = ascii_string(&text[s..ue]);
             self.push(IndicatorKind::Url, value, s, ue);
             self.floor = ue;
             return ue;
@@ -180,8 +188,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let Some(domain) = canonical_domain(&text[s..e]) else {
             return;
         };
-        let defanged = self.defanged(s, e);
-        if !defanged && context::rejects_domain(text, s, e, &domain, self.settings.strictness) {
+        // The guards are cheaper than the edit lookup, so they go first.
+        if context::rejects_domain(text, s, e, &domain, self.settings.strictness)
+            && !self.defanged(s, e)
+        {
             return;
         }
         let mut host_end = e;
@@ -193,11 +203,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let url_end = self.schemeless_url_end(host_end);
         if let Some(ue) = url_end {
             let mut value = domain.clone();
-            value.push_str(&String::from_utf8_lossy(&text[e..ue]));
+            push_lossy(&mut value, &text[e..ue]);
             self.push(IndicatorKind::Url, value, s, ue);
             self.floor = ue;
-        } else if port.is_some() && !defanged {
-            // `host:port` alone: keep the port with the domain match.
         }
         let f = self.push(
             IndicatorKind::Domain,
@@ -308,7 +316,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut value = String::with_capacity(end - scheme.start + 8);
         value.push_str(scheme.canonical);
         value.push_str("://");
-        value.push_str(&String::from_utf8_lossy(&text[auth..host_start]));
+        push_lossy(&mut value, &text[auth..host_start]);
         value.push_str(&host);
         let rest = &text[host_end..end];
         if percent {
@@ -316,7 +324,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // as a parameter of another, so its path is decoded too.
             value.push_str(&percent_decode(rest));
         } else {
-            value.push_str(&String::from_utf8_lossy(rest));
+            push_lossy(&mut value, rest);
         }
         let start = scheme.start;
         self.push(IndicatorKind::Url, value, start, end)
@@ -403,7 +411,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if text.get(e).is_some_and(|&b| b == b':' || b == b'_') {
             return None;
         }
-        let value = String::from_utf8_lossy(&text[s..e]).into_owned();
+        let value = ascii_string(&text[s..e]);
         self.push(IndicatorKind::Ssdeep, value, s, e);
         self.floor = e;
         Some(e)
