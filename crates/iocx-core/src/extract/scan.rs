@@ -307,7 +307,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let percent = self.view.edit_len_at(colon) == Some(9);
         let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#'))
-            || percent && text.get(after_host) == Some(&b'%')
+            || percent && encoded_path_start(&text[after_host..])
         {
             rest_end(text, after_host)
         } else {
@@ -453,7 +453,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let Some(addr) = parse_ipv6(&text[s..e]) else {
             return fail;
         };
-        if addr.is_unspecified() || !text[s..e].iter().any(u8::is_ascii_digit) {
+        // Hex words joined by colons (`dead:beef::`) are not addresses: a
+        // digit must show, in the text and in the canonical form alike (so
+        // `00ab::` is judged as the `ab::` it stands for).
+        let canonical = ipv6_text(addr);
+        if addr.is_unspecified()
+            || !text[s..e].iter().any(u8::is_ascii_digit)
+            || !canonical.bytes().any(|b| b.is_ascii_digit())
+        {
             return fail;
         }
         let mut end = e;
@@ -470,12 +477,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         if end == e {
             if let Some((len, pe)) = parse_prefix(text, e, 128) {
-                self.push(
-                    IndicatorKind::Cidr,
-                    format!("{}/{len}", ipv6_text(addr)),
-                    s,
-                    pe,
-                );
+                self.push(IndicatorKind::Cidr, format!("{canonical}/{len}"), s, pe);
                 self.floor = pe;
                 return pe;
             }
@@ -490,8 +492,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 end = pe;
             }
         }
-        self.push(IndicatorKind::Ipv6, ipv6_text(addr), start, end)
-            .port = port;
+        self.push(IndicatorKind::Ipv6, canonical, start, end).port = port;
         self.floor = end;
         end.max(run_end)
     }
@@ -507,6 +508,15 @@ fn char_before(text: &[u8], at: usize) -> Option<char> {
 fn char_after(text: &[u8], at: usize) -> Option<char> {
     let end = (at + 4).min(text.len());
     (at + 1..=end).find_map(|e| std::str::from_utf8(&text[at..e]).ok()?.chars().next())
+}
+
+/// True when `rest` starts with a percent-encoded `/`, `?` or `#`: the path
+/// of a URL that was itself percent-encoded.
+fn encoded_path_start(rest: &[u8]) -> bool {
+    rest.len() >= 3
+        && [&b"%2f"[..], b"%3f", b"%23"]
+            .iter()
+            .any(|e| rest[..3].eq_ignore_ascii_case(e))
 }
 
 /// Decodes `%XX` escapes that stand for printable ASCII.
