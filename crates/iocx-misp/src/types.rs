@@ -69,24 +69,12 @@ pub enum Correlation {
     None,
 }
 
-/// Types MISP never correlates on (`Attribute::NON_CORRELATING_TYPES`).
-pub const NON_CORRELATING_TYPES: [&str; 12] = [
-    "comment",
-    "http-method",
-    "aba-rtn",
-    "gender",
-    "counter",
-    "integer",
-    "float",
-    "port",
-    "nationality",
-    "cortex",
-    "boolean",
-    "anonymised",
-];
+/// Types MISP never correlates on (`Attribute::NON_CORRELATING_TYPES`), as
+/// the correlation index applies them.
+pub use iocx_core::correlate::NON_CORRELATING_TYPES;
 
 /// Composite types whose second half (a port) does not correlate.
-pub const PRIMARY_ONLY_TYPES: [&str; 3] = ["ip-src|port", "ip-dst|port", "hostname|port"];
+pub use iocx_core::correlate::PRIMARY_ONLY_COMPOSITES as PRIMARY_ONLY_TYPES;
 
 /// How a MISP type correlates.
 pub fn correlation(misp_type: &str) -> Correlation {
