@@ -89,6 +89,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
 
     fn at_dot(&mut self, p: usize) -> usize {
         let text = self.text;
+        // A dot that no host byte follows (most sentence ends) can only close
+        // a token whose earlier dot was already examined, and that anchor's
+        // handler grew the whole token: nothing starts here.
+        if !text.get(p + 1).is_some_and(|&b| is_host_byte(b)) {
+            return p + 1;
+        }
         let digit_near = (p > 0 && text[p - 1].is_ascii_digit())
             || text.get(p + 1).is_some_and(u8::is_ascii_digit);
         if digit_near {
@@ -204,8 +210,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if let Some(ue) = url_end {
             let mut value = domain.clone();
             push_lossy(&mut value, &text[e..ue]);
+            // The floor stays at the host's end: scanning resumes there, and
+            // a host named inside the path (`?next=login.example.com`) is
+            // found whole.
             self.push(IndicatorKind::Url, value, s, ue);
-            self.floor = ue;
         }
         let f = self.push(
             IndicatorKind::Domain,
