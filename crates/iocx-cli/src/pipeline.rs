@@ -9,7 +9,7 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use iocx_core::chunked::{find_all_parallel, line_chunks};
+use iocx_core::chunked::{context_start, find_all_parallel, line_chunks};
 use iocx_core::decode::decode;
 use iocx_core::{Extractor, Match};
 use rayon::prelude::*;
@@ -209,10 +209,15 @@ fn extract_piecewise<S: Sink>(
     let mut seen = SeenValues::default();
     let mut found = false;
     for piece in line_chunks(&text, settings.chunk_size).chunks(settings.chunks_per_piece()) {
-        let range = piece[0].start..piece[piece.len() - 1].end;
+        // Scanned with the text just before it, which the context guards
+        // may read; only matches that start in the piece are its own.
+        let context = context_start(&text, piece[0].start);
+        let range = context..piece[piece.len() - 1].end;
         let base = range.start as u64;
         let piece_text = &text[range];
+        let own_from = piece[0].start - context;
         let mut matches = settings.find(piece_text);
+        matches.retain(|m| m.span.start >= own_from);
         if settings.unique {
             seen.retain_first(&mut matches);
         }

@@ -4,7 +4,7 @@
 
 use std::io::{self, Read};
 
-use iocx_core::chunked::plan_stream_cut;
+use iocx_core::chunked::{context_start, plan_stream_cut};
 use iocx_core::decode::{decode, Encoding};
 use iocx_core::Match;
 
@@ -52,6 +52,7 @@ where
     let mut want = window_size;
     let mut at_eof = false;
     let mut bom_checked = false;
+    let mut context = 0;
     loop {
         if window.len() < want && !at_eof {
             let missing = (want - window.len()) as u64;
@@ -71,20 +72,32 @@ where
                 return emit(&text, 0, matches).map_err(StreamError::Emit);
             }
         }
-        let Some(cut) = plan_stream_cut(&window, at_eof, limits.max_line, limits.overlap) else {
-            want = (window.len() + window_size).min(limits.max_line.max(window.len() + 1));
+        // `window[..context]` was reported already and is scanned again only
+        // as look-back text for the context guards (a table header, a label
+        // on the line above), so windows decide as one pass would.
+        let fresh = &window[context..];
+        let Some(cut) = plan_stream_cut(fresh, at_eof, limits.max_line, limits.overlap) else {
+            want =
+                (window.len() + window_size).min((context + limits.max_line).max(window.len() + 1));
             continue;
         };
-        let text = &window[..cut.scan_end];
+        let (scan_end, report_end, keep_from) = (
+            context + cut.scan_end,
+            context + cut.report_end,
+            context + cut.keep_from,
+        );
+        let text = &window[..scan_end];
         let mut matches = find(text);
-        matches.retain(|m| m.span.start < cut.report_end);
+        matches.retain(|m| m.span.start >= context && m.span.start < report_end);
         emit(text, base, matches).map_err(StreamError::Emit)?;
         if at_eof {
             return Ok(());
         }
-        window.drain(..cut.keep_from);
-        base += cut.keep_from as u64;
-        want = window_size;
+        let carry_from = context_start(&window[..keep_from], keep_from);
+        window.drain(..carry_from);
+        base += carry_from as u64;
+        context = keep_from - carry_from;
+        want = context + window_size;
     }
 }
 
@@ -135,11 +148,20 @@ mod tests {
     }
 
     fn collect(input: &[u8], step: usize, limits: StreamLimits) -> Vec<(usize, usize, String)> {
+        collect_with(input, step, limits, dotted_tokens)
+    }
+
+    fn collect_with(
+        input: &[u8],
+        step: usize,
+        limits: StreamLimits,
+        find: impl Fn(&[u8]) -> Vec<Match>,
+    ) -> Vec<(usize, usize, String)> {
         let mut got = Vec::new();
         scan_stream(
             Trickle { data: input, step },
             limits,
-            dotted_tokens,
+            find,
             |text, base, ms| {
                 for m in ms {
                     assert_eq!(m.raw(text), m.value.as_bytes());
@@ -185,6 +207,40 @@ mod tests {
                 whole(&input),
                 "{limits:?} step {step}"
             );
+        }
+    }
+
+    /// The real extractor looks above a line (a table's header row, a label
+    /// on the line before): windows carry that text along, so they decide
+    /// as one pass over the whole input does.
+    #[test]
+    fn windows_keep_the_context_the_guards_read() {
+        let mut input = Vec::new();
+        for i in 0..40 {
+            input.extend_from_slice(
+                format!(
+                    "carries the file version\n2.4.1.{i} in its resources\n\
+                     | File name | Size |\n|---|---|\n| setup{i}.zip | 1 |\n| tool{i}.md | 2 |\n\
+                     seen at 10.0.0.{i} and evil{i}.com\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let extractor = iocx_core::Extractor::new();
+        let whole: Vec<_> = extractor
+            .find_all(&input)
+            .into_iter()
+            .map(|m| (m.span.start, m.span.end, m.value))
+            .collect();
+        assert_eq!(whole.len(), 80, "{whole:?}");
+        for (step, window) in [(3, 8), (17, 40), (64, 100), (1000, 4096)] {
+            let limits = StreamLimits {
+                window,
+                max_line: 1 << 16,
+                overlap: 256,
+            };
+            let got = collect_with(&input, step, limits, |t| extractor.find_all(t));
+            assert_eq!(got, whole, "{limits:?} step {step}");
         }
     }
 

@@ -5,10 +5,13 @@
 //!
 //! No indicator contains a newline byte (`\n`), defanged forms included
 //! (`[.]`, `(dot)`, ` dot `, `[://]` and the rest are all written within one
-//! line), and the extractor decides about a candidate from its own line only.
-//! Cutting a buffer just after a `\n` therefore yields exactly the matches a
-//! single [`Extractor::find_all`] over the whole buffer yields, with the spans
-//! shifted back to be relative to the whole buffer.
+//! line), and the extractor decides about a candidate from its own line and
+//! at most [`CONTEXT_LOOKBACK`] bytes of text before that line (a table's
+//! header row, a label on the line above). Each chunk is therefore scanned
+//! together with the whole lines in the [`CONTEXT_LOOKBACK`] bytes before it,
+//! and only the matches that start inside the chunk are kept: that yields
+//! exactly the matches a single [`Extractor::find_all`] over the whole buffer
+//! yields, with the spans shifted back to be relative to the whole buffer.
 //!
 //! A chunk that would contain no newline is extended to the next newline (or
 //! the end of the buffer), so a single huge line is scanned in one piece
@@ -30,6 +33,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
+pub use crate::extract::CONTEXT_LOOKBACK;
 use crate::{Extractor, Match};
 
 /// The chunk length used for parallel extraction over a file when the caller
@@ -63,6 +67,13 @@ pub fn line_chunks(buf: &[u8], chunk_size: usize) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Where the text scanned with a piece starting at `start` begins: the start
+/// of the line holding the byte [`CONTEXT_LOOKBACK`] bytes before it.
+pub fn context_start(buf: &[u8], start: usize) -> usize {
+    let at = start.saturating_sub(CONTEXT_LOOKBACK);
+    memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1)
+}
+
 /// Runs `find` over the line-aligned chunks of `buf` in parallel (rayon) and
 /// returns all matches in input order with spans relative to `buf`.
 ///
@@ -79,8 +90,9 @@ where
     let per_chunk: Vec<Vec<Match>> = ranges
         .into_par_iter()
         .map(|range| {
-            let offset = range.start;
-            let mut found = find(&buf[range]);
+            let offset = context_start(buf, range.start);
+            let mut found = find(&buf[offset..range.end]);
+            found.retain(|m| m.span.start + offset >= range.start);
             for m in &mut found {
                 m.span.start += offset;
                 m.span.end += offset;

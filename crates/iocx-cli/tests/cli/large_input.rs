@@ -168,3 +168,44 @@ fn unique_holds_across_pieces_of_a_large_file_and_stdin_windows() {
         assert_run(&r, 0, expected, "");
     }
 }
+
+/// Guards read text above a candidate's line (a version label, a table's
+/// header row); chunks, pieces and stdin windows carry it along, so every
+/// way of reading gives what one pass gives.
+#[test]
+fn context_above_a_line_survives_chunk_and_window_edges() {
+    let mut input = String::new();
+    let mut expected = String::new();
+    for i in 0..60 {
+        write!(
+            input,
+            "carries the file version\n2.4.1.{i} in its resources\n\
+             | File name | Size |\n|---|---|\n| setup{i}.zip | 1 |\n\
+             seen at 10.0.0.{i} and evil{i}.com\n"
+        )
+        .unwrap();
+        write!(expected, "ipv4\t10.0.0.{i}\ndomain\tevil{i}.com\n").unwrap();
+    }
+    let dir = scratch(&[("notes.txt", input.as_bytes())]);
+    for chunk in ["8", "61", "500"] {
+        for threads in ["1", "2"] {
+            let r = run_with_stdin(
+                iocx(dir.path()).env("IOCX_CHUNK_SIZE", chunk).args([
+                    "extract",
+                    "--threads",
+                    threads,
+                    "notes.txt",
+                ]),
+                b"",
+            );
+            assert_run(&r, 0, &expected, "");
+        }
+        let r = run_with_stdin(
+            iocx(dir.path())
+                .env("IOCX_CHUNK_SIZE", chunk)
+                .args(["extract", "-"]),
+            input.as_bytes(),
+        );
+        assert_run(&r, 0, &expected, "");
+    }
+}

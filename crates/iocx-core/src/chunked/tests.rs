@@ -182,6 +182,60 @@ fn stream_over_long_lines_matches_whole_buffer() {
     }
 }
 
+/// The real extractor reads text above a candidate's line (a version label,
+/// a table header): each chunk is scanned with that context, so chunked
+/// extraction still equals one pass.
+#[test]
+fn chunks_carry_the_context_the_guards_read() {
+    let mut input = Vec::new();
+    for i in 0..40 {
+        input.extend_from_slice(
+            format!(
+                "carries the file version\n2.4.1.{i} in its resources\n\
+                 | File name | Size |\n|---|---|\n| setup{i}.zip | 1 |\n| tool{i}.md | 2 |\n\
+                 seen at 10.0.0.{i} and evil{i}.com\n"
+            )
+            .as_bytes(),
+        );
+    }
+    let extractor = Extractor::new();
+    let whole = extractor.find_all(&input);
+    let values: Vec<&str> = whole.iter().take(2).map(|m| m.value.as_str()).collect();
+    assert_eq!(values, ["10.0.0.0", "evil0.com"]);
+    assert_eq!(whole.len(), 80);
+    for chunk in [1, 8, 40, 100, 1000] {
+        assert_eq!(
+            find_all_parallel(&extractor, &input, chunk),
+            whole,
+            "chunk size {chunk}"
+        );
+    }
+}
+
+/// A fake that looks one line up: tokens count only under a line that
+/// says `keep`.
+fn tokens_under_keep(buf: &[u8]) -> Vec<Match> {
+    dotted_tokens(buf)
+        .into_iter()
+        .filter(|m| {
+            let line_start = memchr::memrchr(b'\n', &buf[..m.span.start]).map_or(0, |i| i + 1);
+            let above_end = line_start.saturating_sub(1);
+            let above_start = memchr::memrchr(b'\n', &buf[..above_end]).map_or(0, |i| i + 1);
+            line_start > 0 && buf[above_start..above_end].starts_with(b"keep")
+        })
+        .collect()
+}
+
+#[test]
+fn chunks_see_the_line_above() {
+    let input = b"keep\na.b\nx\nc.d\nkeep\ne.f\n".repeat(20);
+    let whole = tokens_under_keep(&input);
+    assert_eq!(whole.len(), 40);
+    for chunk in 1..12 {
+        assert_eq!(find_all_in_chunks(&input, chunk, tokens_under_keep), whole);
+    }
+}
+
 fn text_strategy() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(
         prop_oneof![

@@ -333,9 +333,30 @@ pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
     in_list(word_before(text, start), VERSION_WORDS)
 }
 
+/// The start of the line holding `pos`, if that line starts at or after
+/// `floor`. The newline just before `floor` is looked at, so the answer does
+/// not depend on whether the text begins at `floor` or earlier.
+fn line_start_from(text: &[u8], pos: usize, floor: usize) -> Option<usize> {
+    let lo = floor.saturating_sub(1);
+    match memchr::memrchr(b'\n', &text[lo..pos]) {
+        Some(i) => Some(lo + i + 1).filter(|&s| s >= floor),
+        None => (floor == 0).then_some(0),
+    }
+}
+
 /// True when `pos` lies in a table cell whose column header names a file.
+///
+/// The walk up to the header stays within [`CONTEXT_LOOKBACK`] bytes before
+/// the line (so chunked extraction decides as one pass does, and a long
+/// table costs a bounded walk per candidate); a row longer than that is not
+/// taken for a table row.
+///
+/// [`CONTEXT_LOOKBACK`]: super::CONTEXT_LOOKBACK
 fn in_file_column(text: &[u8], pos: usize) -> bool {
-    let line_start = memchr::memrchr(b'\n', &text[..pos]).map_or(0, |i| i + 1);
+    let lookback = super::CONTEXT_LOOKBACK;
+    let Some(line_start) = line_start_from(text, pos, pos.saturating_sub(lookback)) else {
+        return false;
+    };
     let line = &text[line_start..pos];
     let Some(&sep) = [b'|', b'\t', b','].iter().find(|&&s| line.contains(&s)) else {
         return false;
@@ -343,17 +364,18 @@ fn in_file_column(text: &[u8], pos: usize) -> bool {
     let column = line.iter().filter(|&&b| b == sep).count()
         - usize::from(sep == b'|' && line.trim_ascii_start().first() == Some(&b'|'));
     // Walk up to the first line of the block of lines holding the separator.
+    let window_start = line_start.saturating_sub(lookback);
     let mut header_start = line_start;
-    let mut steps = 0;
-    while header_start > 0 && steps < 10_000 {
+    while header_start > window_start {
         let prev_end = header_start - 1;
-        let prev_start = memchr::memrchr(b'\n', &text[..prev_end]).map_or(0, |i| i + 1);
+        let Some(prev_start) = line_start_from(text, prev_end, window_start) else {
+            break; // the line before starts outside the window
+        };
         let prev = &text[prev_start..prev_end];
         if !prev.contains(&sep) {
             break;
         }
         header_start = prev_start;
-        steps += 1;
     }
     if header_start == line_start {
         return false;

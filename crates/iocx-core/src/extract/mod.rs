@@ -14,6 +14,12 @@ pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};
 
+/// How far before a candidate's line the context guards may look (a table's
+/// header row, the word before a value on the previous line). Chunked and
+/// streamed extraction give each piece this much of the text before it, so
+/// they decide exactly as one pass over the whole input does.
+pub const CONTEXT_LOOKBACK: usize = 8 << 10;
+
 /// What the scanners need to know of the configuration.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Settings {

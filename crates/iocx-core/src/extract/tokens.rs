@@ -35,8 +35,11 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
         // Every byte between the two samples must be hex too; three more
         // probes reject most prose (a third of its letters are a–f) before
         // the byte-by-byte check.
-        let hex = |at: usize| HEX[usize::from(text[at])];
-        if !(hex(i) && hex(i + STRIDE) && hex(i + 8) && hex(i + 4) && hex(i + 12)) || i < resume {
+        // Bitwise `&` rather than `&&`: one well-predicted branch instead of
+        // a chain of coin flips.
+        let hex = |at: usize| u8::from(HEX[usize::from(text[at])]);
+        let all = hex(i) & hex(i + STRIDE) & hex(i + 8) & hex(i + 4) & hex(i + 12);
+        if all == 0 || i < resume {
             i += STRIDE;
             continue;
         }
