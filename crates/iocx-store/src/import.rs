@@ -75,7 +75,6 @@ impl Store {
         }
         drop(writer);
         tx.commit().at(&path)?;
-        self.network_lengths = None;
         Ok(outcomes)
     }
 }
