@@ -2,8 +2,8 @@
 //! lookups through the core engine.
 
 use iocx_core::correlate::{
-    correlate, search_keys, AttributeInput, Correlation, CorrelationOptions, EventInput,
-    Exclusions, Holder, IpNet, KeyRole, PostingSource,
+    correlate, correlate_skipping, search_keys, AttributeInput, Correlation, CorrelationOptions,
+    EventInput, Exclusions, Holder, IpNet, KeyRole, PostingSource,
 };
 use iocx_core::CorrelationIndex;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
@@ -127,14 +127,29 @@ impl Store {
         options: &CorrelationOptions,
         exclusions: &Exclusions,
     ) -> Result<Correlation, StoreError> {
+        self.correlate_event_skipping(event, options, exclusions, &|_| false)
+    }
+
+    /// [`Store::correlate_event`] as if the events (by store id) for which
+    /// `skip` holds were not stored: they neither relate nor count towards
+    /// the cap. Import uses it to report only events stored before.
+    pub fn correlate_event_skipping(
+        &mut self,
+        event: &EventRow,
+        options: &CorrelationOptions,
+        exclusions: &Exclusions,
+        skip: &dyn Fn(u64) -> bool,
+    ) -> Result<Correlation, StoreError> {
+        let self_id = event.id as u64;
+        let skip = |e: u64| e == self_id || skip(e);
         self.read(|store| {
             let input = store.event_input(event)?;
             let mut source = store.source()?;
-            correlate(
+            correlate_skipping(
                 &mut source,
                 &input.attributes,
                 input.disable_correlation,
-                Some(event.id as u64),
+                &skip,
                 options,
                 exclusions,
             )

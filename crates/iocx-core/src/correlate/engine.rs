@@ -116,8 +116,30 @@ pub fn correlate<S: PostingSource>(
     options: &CorrelationOptions,
     exclusions: &Exclusions,
 ) -> Result<Correlation, S::Error> {
+    let skip = |event: u64| Some(event) == self_event;
+    correlate_skipping(
+        source,
+        attributes,
+        event_disabled,
+        &skip,
+        options,
+        exclusions,
+    )
+}
+
+/// [`correlate`], treating every event for which `skip` holds as absent
+/// (the queried event itself, events stored after it, …): skipped events
+/// neither relate nor count towards the over-correlation cap.
+pub fn correlate_skipping<S: PostingSource>(
+    source: &mut S,
+    attributes: &[AttributeInput],
+    event_disabled: bool,
+    skip: &dyn Fn(u64) -> bool,
+    options: &CorrelationOptions,
+    exclusions: &Exclusions,
+) -> Result<Correlation, S::Error> {
     let mut run = Run {
-        self_event,
+        skip,
         options,
         attributes,
         values: Interner::default(),
@@ -243,7 +265,7 @@ struct Link {
 }
 
 struct Run<'a, 'o> {
-    self_event: Option<u64>,
+    skip: &'o dyn Fn(u64) -> bool,
     options: &'o CorrelationOptions,
     attributes: &'a [AttributeInput],
     /// Distinct query values, numbered.
@@ -282,8 +304,8 @@ impl Run<'_, '_> {
     }
 
     fn consider(&mut self, value_id: u32, relation: Relation, holders: &[Holder]) {
-        let self_event = self.self_event;
-        let others = || holders.iter().filter(move |h| Some(h.event) != self_event);
+        let skip = self.skip;
+        let others = || holders.iter().filter(move |h| !skip(h.event));
         self.events.clear();
         self.events.extend(others().map(|h| h.event));
         if self.events.is_empty() {

@@ -37,8 +37,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use engine::{
-    correlate, Correlation, ExcludedValue, Holder, OverCorrelation, PostingSource, RelatedEvent,
-    SharedValue,
+    correlate, correlate_skipping, Correlation, ExcludedValue, Holder, OverCorrelation,
+    PostingSource, RelatedEvent, SharedValue,
 };
 pub use exclusion::{
     ExclusionError, ExclusionReason, ExclusionRule, Exclusions, Warninglist, WarninglistKind,
