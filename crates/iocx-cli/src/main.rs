@@ -84,8 +84,68 @@ fn main() -> ExitCode {
     match result {
         Ok(outcome) => outcome.into(),
         Err(err) => {
-            eprintln!("iocx: {err:#}");
+            eprintln!("iocx: {}", error_line(&err));
             ExitCode::from(2)
         }
+    }
+}
+
+/// An error and its causes on one line, `: `-separated, leaving out a cause
+/// whose text the line already holds: library errors (`thiserror`'s
+/// `{source}` convention) often print their source themselves, and `{:#}`
+/// alone would then say everything twice.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+        // A store error already says what SQLite said; below it is only
+        // SQLite's generic text for the error code.
+        if cause.is::<iocx_store::StoreError>() {
+            break;
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_line;
+
+    /// An error that prints its source and also returns it, as
+    /// `thiserror` does for a `source` field shown in the message.
+    #[derive(Debug)]
+    struct Outer {
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "db.sqlite: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn error_line_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = anyhow::Error::from(Outer { source: io }).context("opening the store");
+        assert_eq!(
+            error_line(&err),
+            "opening the store: db.sqlite: no such file"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(error_line(&plain), "outer: inner");
     }
 }

@@ -8,12 +8,22 @@
 // modules under tests/cli/ are named by path.
 #[path = "cli/correlation.rs"]
 mod correlation;
+#[path = "cli/correlation_errors.rs"]
+mod correlation_errors;
+#[path = "cli/correlation_rules.rs"]
+mod correlation_rules;
+#[path = "cli/correlation_store.rs"]
+mod correlation_store;
 #[path = "cli/extract.rs"]
 mod extract;
 #[path = "cli/large_input.rs"]
 mod large_input;
+#[path = "cli/lookup.rs"]
+mod lookup;
 #[path = "cli/misp_check.rs"]
 mod misp_check;
+#[path = "cli/store_support.rs"]
+mod store_support;
 
 use std::io::Write;
 use std::path::Path;

@@ -54,6 +54,7 @@ pub mod chunked;
 pub mod correlate;
 pub mod decode;
 pub mod extract;
+mod fasthash;
 mod kind;
 mod matches;
 pub mod psl;

@@ -17,42 +17,9 @@
 //! matches any one label under `x`, `!y.x` is an exception to such a
 //! wildcard.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-/// A multiply-rotate hash over 8-byte words (the scheme of rustc's FxHash).
-/// The keys are short public names, not attacker-chosen map keys, so the
-/// flooding resistance of the default SipHash buys nothing here, and SipHash
-/// was a tenth of the extractor's time.
-#[derive(Default)]
-struct LabelHasher(u64);
-
-impl Hasher for LabelHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59);
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Map = HashMap<String, Entry, BuildHasherDefault<LabelHasher>>;
+use crate::fasthash::FastMap;
 
 /// What the list says of one name.
 #[derive(Clone, Copy, Debug, Default)]
@@ -67,8 +34,11 @@ struct Entry {
     parent: bool,
 }
 
-static LIST: LazyLock<Map> = LazyLock::new(|| {
-    let mut map = Map::with_capacity_and_hasher(16 * 1024, Default::default());
+// Hashed with the fast hasher: a lookup per label of every dotted token
+// the extractor meets made SipHash a visible cost.
+static LIST: LazyLock<FastMap<String, Entry>> = LazyLock::new(|| {
+    let mut map: FastMap<String, Entry> =
+        FastMap::with_capacity_and_hasher(16 * 1024, Default::default());
     for line in include_str!("../data/public_suffix_list.dat").lines() {
         let rule = line.split_whitespace().next().unwrap_or_default();
         if rule.is_empty() || rule.starts_with("//") {

@@ -47,6 +47,12 @@ pub enum StoreError {
         /// The underlying error.
         source: iocx_core::correlate::ExclusionError,
     },
+    /// The file exists but is not an SQLite database at all.
+    #[error("{path}: not an iocx store (not an SQLite database); check --db or $IOCX_DB")]
+    NotAStore {
+        /// The file.
+        path: PathBuf,
+    },
     /// Stored data that does not parse (a corrupted or hand-edited store).
     #[error("{path}: corrupt store: {message}")]
     Corrupt {
@@ -64,9 +70,14 @@ pub(crate) trait AtPath<T> {
 
 impl<T> AtPath<T> for Result<T, rusqlite::Error> {
     fn at(self, path: &Path) -> Result<T, StoreError> {
-        self.map_err(|source| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source,
+        self.map_err(|source| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotAStore {
+                path: path.to_path_buf(),
+            },
+            _ => StoreError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            },
         })
     }
 }

@@ -25,7 +25,7 @@ pub struct NewEvent {
 pub enum ImportOutcome {
     /// A new event with this id.
     Inserted(i64),
-    /// An older event with the same uuid was replaced; the new id.
+    /// An older event with the same uuid was replaced; its id is kept.
     Replaced(i64),
     /// The stored event has the same timestamp: nothing changed.
     Unchanged(i64),
@@ -75,7 +75,6 @@ impl Store {
         }
         drop(writer);
         tx.commit().at(&path)?;
-        self.network_lengths = None;
         Ok(outcomes)
     }
 }
@@ -108,13 +107,29 @@ impl Writer<'_> {
             if timestamp > new.timestamp {
                 return Ok(ImportOutcome::Outdated(id));
             }
-            self.tx.execute("DELETE FROM events WHERE id = ?1", [id])?;
         }
-        self.tx.execute(
-            "INSERT INTO events (uuid, info, date, timestamp, disable_correlation) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![event.uuid, event.info, new.date, new.timestamp, event.disable_correlation],
-        )?;
-        let event_id = self.tx.last_insert_rowid();
+        let event_id = match existing {
+            // A replaced event keeps its id, so a numeric EVENT argument an
+            // analyst noted still names it after a feed update.
+            Some((id, _)) => {
+                for table in ["attribute_keys", "networks", "attributes"] {
+                    self.tx
+                        .execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [id])?;
+                }
+                self.tx.execute(
+                    "UPDATE events SET info = ?2, date = ?3, timestamp = ?4, disable_correlation = ?5 WHERE id = ?1",
+                    params![id, event.info, new.date, new.timestamp, event.disable_correlation],
+                )?;
+                id
+            }
+            None => {
+                self.tx.execute(
+                    "INSERT INTO events (uuid, info, date, timestamp, disable_correlation) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![event.uuid, event.info, new.date, new.timestamp, event.disable_correlation],
+                )?;
+                self.tx.last_insert_rowid()
+            }
+        };
         let mut insert_attribute = self.tx.prepare_cached(
             "INSERT INTO attributes (event_id, position, type, value, to_ids, disable_correlation) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;

@@ -37,8 +37,6 @@ pub use warninglist_file::WarninglistFile;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// Prefix lengths of stored networks per family, found on first need.
-    network_lengths: Option<[Vec<u8>; 2]>,
 }
 
 impl Store {
@@ -49,7 +47,6 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
-            network_lengths: None,
         })
     }
 

@@ -2,11 +2,11 @@
 //! lookups through the core engine.
 
 use iocx_core::correlate::{
-    correlate, search_keys, AttributeInput, Correlation, CorrelationOptions, EventInput,
-    Exclusions, Holder, IpNet, KeyRole, PostingSource,
+    correlate, correlate_skipping, search_keys, AttributeInput, Correlation, CorrelationOptions,
+    EventInput, Exclusions, Holder, IpNet, KeyRole, PostingSource,
 };
 use iocx_core::CorrelationIndex;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 use crate::error::{AtPath, StoreError};
 use crate::{network_row, Store};
@@ -127,17 +127,34 @@ impl Store {
         options: &CorrelationOptions,
         exclusions: &Exclusions,
     ) -> Result<Correlation, StoreError> {
-        let input = self.event_input(event)?;
-        let mut source = self.source()?;
-        correlate(
-            &mut source,
-            &input.attributes,
-            input.disable_correlation,
-            Some(event.id as u64),
-            options,
-            exclusions,
-        )
-        .at(&self.path)
+        self.correlate_event_skipping(event, options, exclusions, &|_| false)
+    }
+
+    /// [`Store::correlate_event`] as if the events (by store id) for which
+    /// `skip` holds were not stored: they neither relate nor count towards
+    /// the cap. Import uses it to report only events stored before.
+    pub fn correlate_event_skipping(
+        &mut self,
+        event: &EventRow,
+        options: &CorrelationOptions,
+        exclusions: &Exclusions,
+        skip: &dyn Fn(u64) -> bool,
+    ) -> Result<Correlation, StoreError> {
+        let self_id = event.id as u64;
+        let skip = |e: u64| e == self_id || skip(e);
+        self.read(|store| {
+            let input = store.event_input(event)?;
+            let mut source = store.source()?;
+            correlate_skipping(
+                &mut source,
+                &input.attributes,
+                input.disable_correlation,
+                &skip,
+                options,
+                exclusions,
+            )
+            .at(&store.path)
+        })
     }
 
     /// The events related to a loose set of values.
@@ -147,8 +164,23 @@ impl Store {
         options: &CorrelationOptions,
         exclusions: &Exclusions,
     ) -> Result<Correlation, StoreError> {
-        let mut source = self.source()?;
-        correlate(&mut source, attributes, false, None, options, exclusions).at(&self.path)
+        self.read(|store| {
+            let mut source = store.source()?;
+            correlate(&mut source, attributes, false, None, options, exclusions).at(&store.path)
+        })
+    }
+
+    /// Runs `f` in one read transaction: the query sees one snapshot even
+    /// while another process imports, and SQLite takes its locks once
+    /// instead of around each of the thousands of lookups (which made the
+    /// lock system calls a large part of a query).
+    fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred).at(&self.path)?;
+        let result = f(self);
+        // Nothing was written: ending the transaction either way is the same.
+        tx.finish().at(&self.path)?;
+        result
     }
 
     /// The attributes holding `value` exactly (any type, any composite part).
@@ -230,13 +262,14 @@ impl Store {
         Ok((index, ids))
     }
 
-    fn source(&mut self) -> Result<StoreSource<'_>, StoreError> {
-        if self.network_lengths.is_none() {
-            self.network_lengths = Some(network_lengths(&self.conn).at(&self.path)?);
-        }
+    fn source(&self) -> Result<StoreSource<'_>, StoreError> {
         Ok(StoreSource {
             conn: &self.conn,
-            lengths: self.network_lengths.as_ref().expect("filled above"),
+            // Read in the query's transaction, so a network another process
+            // stored since the last query is found too.
+            lengths: network_lengths(&self.conn).at(&self.path)?,
+            cached: String::new(),
+            cached_id: None,
         })
     }
 }
@@ -279,7 +312,13 @@ fn network_lengths(conn: &Connection) -> rusqlite::Result<[Vec<u8>; 2]> {
 /// The store as a [`PostingSource`].
 struct StoreSource<'a> {
     conn: &'a Connection,
-    lengths: &'a [Vec<u8>; 2],
+    lengths: [Vec<u8>; 2],
+    /// The last value looked up and its interned id (`Some(None)`: not
+    /// stored): the engine asks for one value in up to four roles in a row,
+    /// and a value that is not stored at all, the common case, then costs
+    /// one query instead of four.
+    cached: String,
+    cached_id: Option<Option<i64>>,
 }
 
 impl PostingSource for StoreSource<'_> {
@@ -291,11 +330,26 @@ impl PostingSource for StoreSource<'_> {
         value: &str,
         out: &mut Vec<Holder>,
     ) -> rusqlite::Result<()> {
+        if self.cached_id.is_none() || self.cached != value {
+            // Reset first so a failed query cannot leave another value's id
+            // behind under this value.
+            self.cached_id = None;
+            let id: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT id FROM interned_values WHERE value = ?1")?
+                .query_row([value], |r| r.get(0))
+                .optional()?;
+            self.cached.clear();
+            self.cached.push_str(value);
+            self.cached_id = Some(id);
+        }
+        let Some(Some(value_id)) = self.cached_id else {
+            return Ok(());
+        };
         let mut stmt = self.conn.prepare_cached(
-            "SELECT k.event_id, k.attribute_id FROM interned_values v \
-             JOIN attribute_keys k ON k.value_id = v.id AND k.role = ?2 WHERE v.value = ?1",
+            "SELECT event_id, attribute_id FROM attribute_keys WHERE value_id = ?1 AND role = ?2",
         )?;
-        let rows = stmt.query_map(params![value, role.code()], |r| {
+        let rows = stmt.query_map(params![value_id, role.code()], |r| {
             Ok(Holder {
                 event: r.get::<_, i64>(0)? as u64,
                 attribute: r.get::<_, i64>(1)? as u64,

@@ -46,10 +46,7 @@ impl WarninglistFile {
             path: path.to_path_buf(),
             source,
         })?;
-        let raw: Raw = serde_json::from_str(&text).map_err(|e| StoreError::Warninglist {
-            path: path.to_path_buf(),
-            message: format!("line {} column {}: {e}", e.line(), e.column()),
-        })?;
+        let raw: Raw = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
         let version = match raw.version {
             Some(serde_json::Value::String(s)) => s,
             Some(serde_json::Value::Null) | None => String::new(),
@@ -84,16 +81,24 @@ impl WarninglistFile {
     }
 }
 
+/// A JSON error as `line L column C: what`, without serde's own trailing
+/// ` at line L column C`, which would say the place twice.
+fn json_error(path: &Path, e: &serde_json::Error) -> StoreError {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(&suffix).unwrap_or(&text);
+    StoreError::Warninglist {
+        path: path.to_path_buf(),
+        message: format!("line {} column {}: {what}", e.line(), e.column()),
+    }
+}
+
 fn is_list_file(path: &Path) -> Result<bool, StoreError> {
     let text = std::fs::read_to_string(path).map_err(|source| StoreError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| StoreError::Warninglist {
-            path: path.to_path_buf(),
-            message: format!("line {} column {}: {e}", e.line(), e.column()),
-        })?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
     Ok(value.get("list").is_some_and(|l| l.is_array()))
 }
 

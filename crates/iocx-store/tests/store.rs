@@ -139,8 +139,12 @@ fn store_and_index_agree_on_every_event() {
 fn reimport_replaces_only_when_newer() {
     let mut store = Store::open_in_memory().unwrap();
     store
+        .import(&[new_event("first", 1, &[("md5", "aa")])], &mut |_| {})
+        .unwrap();
+    let first = store
         .import(&[new_event("u", 10, &[("domain", "a.com")])], &mut |_| {})
         .unwrap();
+    assert_eq!(first, [ImportOutcome::Inserted(2)]);
     let same = store
         .import(&[new_event("u", 10, &[("domain", "b.com")])], &mut |_| {})
         .unwrap();
@@ -156,20 +160,24 @@ fn reimport_replaces_only_when_newer() {
             &mut |_| {},
         )
         .unwrap();
-    assert!(matches!(newer[0], ImportOutcome::Replaced(_)));
+    assert_eq!(newer, [ImportOutcome::Replaced(2)], "the id is kept");
     assert_eq!(store.search("a.com").unwrap().len(), 0);
     let hits = store.search("B.COM").unwrap();
     assert_eq!(
         (hits[0].event.uuid.as_str(), hits[0].event.attributes),
         ("u", 2)
     );
-    assert_eq!(store.events().unwrap().len(), 1);
-    let keys: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM attribute_keys", [], |r| r.get(0))
-        .unwrap();
+    assert_eq!(store.events().unwrap().len(), 2);
+    let count = |sql: &str| -> i64 { store.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
     // b.com: exact, host target, domain target; ff: exact.
-    assert_eq!(keys, 4);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM attribute_keys WHERE event_id = 2"),
+        4
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM attributes WHERE event_id = 2"),
+        2
+    );
 }
 
 #[test]

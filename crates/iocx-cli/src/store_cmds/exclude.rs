@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Subcommand;
+use iocx_core::correlate::ExclusionRule;
 use iocx_store::Store;
 
 use super::output::Table;
@@ -31,6 +32,8 @@ pub enum ExcludeCommand {
 pub fn run(command: ExcludeCommand, store: &mut Store, out: &mut dyn Write) -> Result<Outcome> {
     match command {
         ExcludeCommand::Add { pattern, comment } => {
+            // A bad pattern is the user's argument, not the store's fault.
+            ExclusionRule::parse(&pattern)?;
             if store.add_exclusion(&pattern, &comment)? {
                 writeln!(out, "added exclusion {pattern}")?;
             } else {

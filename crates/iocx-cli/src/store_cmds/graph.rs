@@ -3,11 +3,11 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use iocx_core::correlate::CorrelationGraph;
 use iocx_store::Store;
-use serde_json::json;
+use serde::Serialize;
 
 use super::{require_event, CorrelationArgs, Outcome};
 
@@ -40,7 +40,7 @@ pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcom
     let start = ids
         .iter()
         .position(|&id| id == row.id)
-        .expect("every stored event is indexed") as u32;
+        .context("the event vanished from the store during the query")? as u32;
     let exclusions = store.exclusions()?;
     let graph = CorrelationGraph::explore(
         &index,
@@ -52,20 +52,28 @@ pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcom
     match args.format {
         GraphFormat::Dot => out.write_all(graph.to_dot(&index).as_bytes())?,
         GraphFormat::Json => {
-            let nodes: Vec<_> = graph
-                .nodes
-                .iter()
-                .map(|&(e, depth)| json!({"event": index.uuid(e), "info": index.info(e), "depth": depth}))
-                .collect();
-            let edges: Vec<_> = graph
-                .edges
-                .iter()
-                .map(|e| {
-                    let relations: Vec<&str> = e.relations.iter().map(|r| r.name()).collect();
-                    json!({"from": index.uuid(e.from), "to": index.uuid(e.to), "shared": e.shared, "relations": relations})
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({"nodes": nodes, "edges": edges}))?;
+            let graph = GraphJson {
+                nodes: graph
+                    .nodes
+                    .iter()
+                    .map(|&(e, depth)| NodeJson {
+                        event: index.uuid(e),
+                        info: index.info(e),
+                        depth,
+                    })
+                    .collect(),
+                edges: graph
+                    .edges
+                    .iter()
+                    .map(|e| EdgeJson {
+                        from: index.uuid(e.from),
+                        to: index.uuid(e.to),
+                        shared: e.shared,
+                        relations: e.relations.iter().map(|r| r.name()).collect(),
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &graph)?;
             out.write_all(b"\n")?;
         }
     }
@@ -74,4 +82,26 @@ pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcom
     } else {
         Outcome::Found
     })
+}
+
+/// `graph --format json`, fields in this order.
+#[derive(Serialize)]
+struct GraphJson<'a> {
+    nodes: Vec<NodeJson<'a>>,
+    edges: Vec<EdgeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct NodeJson<'a> {
+    event: &'a str,
+    info: &'a str,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct EdgeJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    shared: usize,
+    relations: Vec<&'static str>,
 }

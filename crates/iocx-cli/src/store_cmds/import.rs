@@ -1,6 +1,7 @@
 //! `iocx import text|misp`: store events and print what each correlates with.
 
-use std::io::{IsTerminal, Read, Write};
+use std::collections::HashMap;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -11,7 +12,8 @@ use iocx_misp::{event_from_matches, read_event_file, read_feed, today, Event};
 use iocx_store::{ImportOutcome, NewEvent, Store};
 
 use super::output::{json_line, ImportLine, RelatedBrief, Table};
-use super::report::{related_views, write_notes};
+use super::progress::Progress;
+use super::report::{count, related_views, write_notes};
 use super::{CorrelationArgs, Format, Outcome};
 
 #[derive(Debug, Subcommand)]
@@ -163,20 +165,32 @@ fn store_and_report(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let total: u64 = events.iter().map(|e| e.event.attributes.len() as u64).sum();
-    let bar = if std::io::stderr().is_terminal() && total > 20_000 {
-        indicatif::ProgressBar::new(total)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let outcomes = store.import(&events, &mut |done| bar.set_position(done))?;
-    bar.finish_and_clear();
+    let mut progress = Progress::new(total, "storing");
+    let outcomes = store.import(&events, &mut |done| progress.set(done))?;
+    // Correlating a large import takes as long as storing it.
+    progress.phase(total, "correlating");
+    let mut correlated = 0;
     let exclusions = store.exclusions()?;
     let options = correlation.options();
-    for (event, outcome) in events.iter().zip(outcomes) {
+    // Each event reports the events that were stored before it: those from
+    // earlier runs and those earlier in this one, so importing files
+    // together prints what importing them one by one would.
+    let inserted_at: HashMap<u64, usize> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            ImportOutcome::Inserted(id) => Some((*id as u64, i)),
+            _ => None,
+        })
+        .collect();
+    for (position, (event, outcome)) in events.iter().zip(outcomes).enumerate() {
         let row = store
             .event(outcome.event_id())?
             .context("imported event is missing from the store")?;
-        let found = store.correlate_event(&row, &options, &exclusions)?;
+        let later = |e: u64| inserted_at.get(&e).is_some_and(|&at| at > position);
+        let found = store.correlate_event_skipping(&row, &options, &exclusions, &later)?;
+        correlated += event.event.attributes.len() as u64;
+        progress.set(correlated);
         let related = related_views(store, &found)?;
         match format {
             Format::Jsonl => {
@@ -206,11 +220,11 @@ fn store_and_report(
                 };
                 writeln!(
                     out,
-                    "{status} {} \"{}\": {} attributes, related to {} events",
+                    "{status} {} \"{}\": {}, related to {}",
                     row.uuid,
-                    event.event.info,
-                    row.attributes,
-                    related.len()
+                    row.info,
+                    count(row.attributes, "attribute"),
+                    count(related.len(), "event")
                 )?;
                 if !related.is_empty() {
                     let mut table = Table::new(&["SHARED", "EVENT", "INFO"]);
@@ -223,5 +237,6 @@ fn store_and_report(
             }
         }
     }
+    progress.finish();
     Ok(Outcome::Found)
 }

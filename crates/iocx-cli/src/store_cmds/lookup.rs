@@ -84,34 +84,49 @@ fn lookup_csv(
     matcher: &mut Matcher,
     out: &mut dyn Write,
 ) -> Result<usize> {
+    // Byte records: a log line that is not UTF-8 passes through unchanged
+    // rather than stopping the run.
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader
-        .headers()
+        .byte_headers()
         .context("stdin: reading the CSV header")?
         .clone();
-    let Some(index) = headers.iter().position(|h| h == column) else {
+    if headers.is_empty() {
+        bail!("stdin: no CSV header (the input is empty)");
+    }
+    let Some(index) = headers.iter().position(|h| h == column.as_bytes()) else {
+        let names: Vec<String> = headers
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
         bail!(
             "stdin: no column `{column}` in the CSV header ({})",
-            headers.iter().collect::<Vec<_>>().join(", ")
+            names.join(", ")
         );
     };
     let mut writer = csv::Writer::from_writer(out);
     let mut header_out = headers.clone();
-    header_out.push_field("iocx_events");
-    header_out.push_field("iocx_info");
-    writer.write_record(&header_out)?;
+    header_out.push_field(b"iocx_events");
+    header_out.push_field(b"iocx_info");
+    writer.write_byte_record(&header_out)?;
     let mut matched = 0;
-    for (n, record) in reader.records().enumerate() {
-        let mut record = record.with_context(|| format!("stdin: CSV record {}", n + 1))?;
-        let events = matcher.events(record.get(index).unwrap_or(""))?;
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while reader
+        .read_byte_record(&mut record)
+        .with_context(|| format!("stdin: CSV record {}", n + 1))?
+    {
+        n += 1;
+        let value = String::from_utf8_lossy(record.get(index).unwrap_or(b""));
+        let events = matcher.events(&value)?;
         if !events.is_empty() {
             matched += 1;
         }
         let uuids: Vec<&str> = events.iter().map(|(u, _)| u.as_str()).collect();
         let infos: Vec<&str> = events.iter().map(|(_, i)| i.as_str()).collect();
-        record.push_field(&uuids.join(";"));
-        record.push_field(&infos.join(";"));
-        writer.write_record(&record)?;
+        record.push_field(uuids.join(";").as_bytes());
+        record.push_field(infos.join(";").as_bytes());
+        writer.write_byte_record(&record)?;
     }
     writer.flush()?;
     Ok(matched)
@@ -126,12 +141,25 @@ fn lookup_jsonl(
     let mut matched = 0;
     for (n, line) in input.lines().enumerate() {
         let line = line.with_context(|| format!("stdin: line {}", n + 1))?;
+        let line = line.trim_end();
         if line.trim().is_empty() {
             continue;
         }
-        let mut row: Value = serde_json::from_str(&line)
-            .with_context(|| format!("stdin: line {}: not JSON", n + 1))?;
-        let Some(object) = row.as_object_mut() else {
+        let row: Value = match serde_json::from_str(line) {
+            Ok(row) => row,
+            Err(e) => {
+                // serde places the error within the line it was given.
+                let text = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                let what = text.strip_suffix(&suffix).unwrap_or(&text);
+                bail!(
+                    "stdin: line {} column {}: not JSON: {what}",
+                    n + 1,
+                    e.column()
+                );
+            }
+        };
+        let Some(object) = row.as_object() else {
             bail!("stdin: line {}: not a JSON object", n + 1);
         };
         let value = match object.get(column) {
@@ -147,8 +175,21 @@ fn lookup_jsonl(
             .iter()
             .map(|(u, i)| json!({"event": u, "info": i}))
             .collect();
-        object.insert("iocx_events".to_string(), Value::Array(list));
-        json_line(out, &row)?;
+        if object.contains_key(FIELD) {
+            // The row already has the field: replace it (re-serialising).
+            let mut row = row.clone();
+            row[FIELD] = Value::Array(list);
+            json_line(out, &row)?;
+        } else {
+            // Append the field to the row as written, so its own fields
+            // keep their order and exact text (numbers, escapes).
+            let body = line.strip_suffix('}').expect("a JSON object ends with }");
+            let separator = if object.is_empty() { "" } else { "," };
+            writeln!(out, "{body}{separator}\"{FIELD}\":{}}}", Value::Array(list))?;
+        }
     }
     Ok(matched)
 }
+
+/// The field JSONL rows gain.
+const FIELD: &str = "iocx_events";

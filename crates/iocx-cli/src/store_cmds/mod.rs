@@ -9,6 +9,7 @@ mod graph;
 mod import;
 mod lookup;
 mod output;
+mod progress;
 mod report;
 mod search;
 mod warninglists;
@@ -101,7 +102,7 @@ pub fn run(command: StoreCommand, db: Option<PathBuf>) -> ExitCode {
         Ok(Outcome::Nothing) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("iocx: {e:#}");
+            eprintln!("iocx: {}", crate::error_line(&e));
             ExitCode::from(2)
         }
     }

@@ -61,8 +61,10 @@ pub fn write_notes(out: &mut dyn Write, found: &Correlation) -> std::io::Result<
     for over in &found.over_correlating {
         writeln!(
             out,
-            "over-correlating: {} ({}) is in {} other events",
-            over.value, over.misp_type, over.events
+            "over-correlating: {} ({}) is in {}",
+            over.value,
+            over.misp_type,
+            count(over.events, "other event")
         )?;
     }
     for excluded in &found.excluded {
@@ -73,4 +75,13 @@ pub fn write_notes(out: &mut dyn Write, found: &Correlation) -> std::io::Result<
         )?;
     }
     Ok(())
+}
+
+/// `1 event`, `2 events`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -35,8 +35,8 @@ pub fn run(
             }
             writeln!(
                 out,
-                "loaded {} warninglists from {}",
-                lists.len(),
+                "loaded {} from {}",
+                super::report::count(lists.len(), "warninglist"),
                 dir.display()
             )?;
             Ok(if lists.is_empty() {

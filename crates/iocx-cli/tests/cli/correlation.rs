@@ -1,92 +1,120 @@
-//! The correlation scenario through the real `iocx` binary on a temporary
-//! store: an incident and feed events sharing a domain, an IP inside a feed
-//! CIDR, a `filename|sha256` part, a port that must not correlate, a value
-//! past the cap, an excluded value and a warninglisted resolver IP; then
-//! `iocx events` Corr counts, search, lookup, graph, re-import and crash
-//! safety.
+//! The correlation scenario of issue 4 through the real `iocx` binary on a
+//! temporary store: an incident and feed events sharing a domain, an IP
+//! inside a feed CIDR, a `filename|sha256` part, a port that must not
+//! correlate, a value past the cap, an excluded value and a warninglisted
+//! resolver IP; then the Corr counts of `iocx events`, search, lookup and
+//! graph, each with its exact output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+
+use crate::assert_run;
+use crate::store_support::{db_ok, db_run, fixtures, table};
 
 const INCIDENT: &str = "11111111-1111-4111-8111-111111111111";
 const FEED_A: &str = "22222222-2222-4222-8222-222222222222";
 const FEED_B: &str = "33333333-3333-4333-8333-333333333333";
+const FEED_C: &str = "44444444-4444-4444-8444-444444444444";
+const FEED_D: &str = "55555555-5555-4555-8555-555555555555";
 const SHA: &str = "9f2c1b7e4a5d6c8b0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f";
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/correlation")
-}
+const NOTES: &str = "over-correlating: popular-cdn.net (domain) is in 3 other events\n\
+                     excluded: intranet.corp.example (domain) by exclusion %.example\n\
+                     excluded: 8.8.8.8 (ip-dst) by warninglist List of known IPv4 public DNS resolvers\n";
 
-fn iocx(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iocx"))
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .env_remove("IOCX_DB")
-        .output()
-        .expect("iocx runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// A store with feeds A–D, the `%.example` exclusion, the resolver list,
-/// and then the incident.
-fn scenario() -> (tempfile::TempDir, PathBuf, Output) {
+/// A scratch directory holding the fixtures and a store with feeds A–D,
+/// the `%.example` exclusion and the resolver list; the incident is
+/// imported by [`scenario`].
+fn feeds() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("iocx.db");
-    let f = fixtures();
-    let feeds: Vec<String> = ["feed-a", "feed-b", "feed-c", "feed-d"]
-        .iter()
-        .map(|n| f.join(format!("{n}.json")).display().to_string())
-        .collect();
-    let mut args = vec!["import", "misp", "--format", "jsonl"];
-    args.extend(feeds.iter().map(String::as_str));
-    let o = iocx(&db, &args);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = iocx(
-        &db,
-        &["exclude", "add", "%.example", "--comment", "lab hosts"],
-    );
-    assert_eq!(stdout(&o), "added exclusion %.example\n");
-    let lists = f.join("warninglists").display().to_string();
-    let o = iocx(&db, &["warninglists", "load", &lists]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let incident = f.join("incident.json").display().to_string();
-    let o = iocx(
-        &db,
+    copy_dir(&fixtures(), dir.path());
+    db_ok(
+        dir.path(),
         &[
-            "import", "misp", &incident, "--format", "jsonl", "--cap", "2",
+            "import",
+            "misp",
+            "feed-a.json",
+            "feed-b.json",
+            "feed-c.json",
+            "feed-d.json",
+            "--format",
+            "jsonl",
         ],
     );
-    (dir, db, o)
+    let r = db_ok(
+        dir.path(),
+        &["exclude", "add", "%.example", "--comment", "lab hosts"],
+    );
+    assert_eq!(r.stdout, "added exclusion %.example\n");
+    let r = db_ok(dir.path(), &["warninglists", "load", "warninglists"]);
+    assert_eq!(r.stdout, "loaded 1 warninglist from warninglists\n");
+    dir
+}
+
+/// [`feeds`] plus the incident, imported with `--cap 2` in `format`;
+/// returns the import's run too.
+fn scenario(format: &str) -> (tempfile::TempDir, crate::Run) {
+    let dir = feeds();
+    let r = db_run(
+        dir.path(),
+        &[
+            "import",
+            "misp",
+            "incident.json",
+            "--format",
+            format,
+            "--cap",
+            "2",
+        ],
+        b"",
+    );
+    (dir, r)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
 }
 
 #[test]
 fn incident_import_reports_the_feeds_it_hits() {
-    let (_dir, _db, o) = scenario();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(
-        stdout(&o),
-        format!(
+    let (_dir, r) = scenario("jsonl");
+    assert_run(
+        &r,
+        0,
+        &format!(
             "{{\"event\":\"{INCIDENT}\",\"info\":\"SOC-Incident 001\",\"attributes\":7,\"related\":[\
              {{\"event\":\"{FEED_B}\",\"info\":\"Feed B: botnet infrastructure\",\"shared\":2}},\
              {{\"event\":\"{FEED_A}\",\"info\":\"Feed A: phishing domains\",\"shared\":1}}]}}\n"
-        )
+        ),
+        NOTES,
+    );
+    let (_dir, r) = scenario("text");
+    assert_run(
+        &r,
+        0,
+        &format!(
+            "imported {INCIDENT} \"SOC-Incident 001\": 7 attributes, related to 2 events\n\
+             SHARED  EVENT                                 INFO\n\
+             2       {FEED_B}  Feed B: botnet infrastructure\n\
+             1       {FEED_A}  Feed A: phishing domains\n{NOTES}"
+        ),
+        "",
     );
 }
 
 #[test]
 fn correlate_lists_shared_values_with_relations_and_notes() {
-    let (_dir, db, _) = scenario();
-    let o = iocx(
-        &db,
+    let (dir, _) = scenario("jsonl");
+    let r = db_run(
+        dir.path(),
         &[
             "correlate",
             "SOC-Incident 001",
@@ -95,347 +123,244 @@ fn correlate_lists_shared_values_with_relations_and_notes() {
             "--format",
             "jsonl",
         ],
+        b"",
     );
-    assert_eq!(o.status.code(), Some(0));
-    assert_eq!(
-        stdout(&o),
-        format!(
+    assert_run(
+        &r,
+        0,
+        &format!(
             "{{\"event\":\"{FEED_B}\",\"info\":\"Feed B: botnet infrastructure\",\"shared\":2,\"values\":[\
              {{\"value\":\"203.0.113.45\",\"type\":\"ip-dst\",\"relation\":\"cidr\"}},\
              {{\"value\":\"{SHA}\",\"type\":\"sha256\",\"relation\":\"exact\"}}]}}\n\
              {{\"event\":\"{FEED_A}\",\"info\":\"Feed A: phishing domains\",\"shared\":1,\"values\":[\
              {{\"value\":\"evil-update.com\",\"type\":\"domain\",\"relation\":\"exact\"}}]}}\n"
-        )
+        ),
+        NOTES,
     );
-    assert_eq!(
-        stderr(&o),
-        "over-correlating: popular-cdn.net (domain) is in 3 other events\n\
-         excluded: intranet.corp.example (domain) by exclusion %.example\n\
-         excluded: 8.8.8.8 (ip-dst) by warninglist List of known IPv4 public DNS resolvers\n"
-    );
-    // Text output, by numeric id, narrowed to MISP's exact view.
-    let o = iocx(
-        &db,
+    // Text, by numeric id, narrowed to MISP's exact view: the CIDR link
+    // to feed B goes, its hash part stays.
+    let r = db_run(
+        dir.path(),
         &["correlate", "5", "--cap", "2", "--relations", "exact"],
+        b"",
     );
-    let text = stdout(&o);
-    let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("SHARED  EVENT"), "{text}");
-    assert!(
-        lines[1].starts_with(&format!("1       {FEED_A}  Feed A: phishing domains")),
-        "{text}"
+    let dropper = format!("dropper.exe|{SHA}");
+    let want = table(&[
+        &["SHARED", "EVENT", "INFO", "RELATION", "VALUE", "MATCHES"],
+        &[
+            "1",
+            FEED_A,
+            "Feed A: phishing domains",
+            "exact",
+            "evil-update.com",
+            "evil-update.com",
+        ],
+        &[
+            "1",
+            FEED_B,
+            "Feed B: botnet infrastructure",
+            "exact",
+            SHA,
+            &dropper,
+        ],
+    ]);
+    assert_run(&r, 0, &format!("{want}{NOTES}"), "");
+    // Under the default cap popular-cdn.net counts, and feed C relates.
+    let r = db_run(
+        dir.path(),
+        &["correlate", INCIDENT, "--format", "jsonl"],
+        b"",
     );
-    assert!(lines[1].contains("exact     evil-update.com"), "{text}");
-    assert!(lines[2].starts_with(&format!("1       {FEED_B}")), "{text}");
-    assert!(lines[2].ends_with(&format!("dropper.exe|{SHA}")), "{text}");
-    assert_eq!(
-        lines[3],
-        "over-correlating: popular-cdn.net (domain) is in 3 other events"
-    );
-    // Feed D shares only a port with the incident: nothing related.
-    let o = iocx(&db, &["correlate", "55555555-5555-4555-8555-555555555555"]);
-    assert_eq!((o.status.code(), stdout(&o)), (Some(1), String::new()));
-    let o = iocx(&db, &["correlate", "no such event"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stderr(&o),
-        "iocx: no event matches `no such event` (by uuid, id or info)\n"
-    );
-}
-
-#[test]
-fn events_show_corr_counts() {
-    let (_dir, db, _) = scenario();
-    let o = iocx(&db, &["events", "--cap", "2", "--format", "jsonl"]);
-    let corr: Vec<(String, u64)> = stdout(&o)
+    let related: Vec<(String, u64)> = r
+        .stdout
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
             (
-                v["info"].as_str().unwrap().to_string(),
-                v["corr"].as_u64().unwrap(),
+                v["event"].as_str().unwrap().into(),
+                v["shared"].as_u64().unwrap(),
             )
         })
         .collect();
-    let expected = [
-        ("Feed A: phishing domains", 1),
-        ("Feed B: botnet infrastructure", 1),
-        ("Feed C: resolver noise", 0),
-        ("Feed D: unrelated", 0),
-        ("SOC-Incident 001", 2),
+    let want = [(FEED_B, 3), (FEED_A, 2), (FEED_C, 1)];
+    assert_eq!(related, want.map(|(e, n)| (e.to_string(), n)));
+    // Feed D shares only a port with the incident: nothing related.
+    let r = db_run(dir.path(), &["correlate", FEED_D], b"");
+    assert_run(&r, 1, "", "");
+}
+
+#[test]
+fn events_show_corr_counts() {
+    let (dir, _) = scenario("jsonl");
+    let r = db_run(
+        dir.path(),
+        &["events", "--cap", "2", "--format", "jsonl"],
+        b"",
+    );
+    let line = |uuid: &str, info: &str, date: &str, attributes: u32, corr: u32| {
+        format!(
+            "{{\"event\":\"{uuid}\",\"info\":\"{info}\",\"date\":\"{date}\",\"attributes\":{attributes},\"corr\":{corr}}}\n"
+        )
+    };
+    let want = [
+        line(FEED_A, "Feed A: phishing domains", "2024-03-02", 3, 1),
+        line(FEED_B, "Feed B: botnet infrastructure", "2024-03-03", 3, 1),
+        line(FEED_C, "Feed C: resolver noise", "2024-03-04", 3, 0),
+        line(FEED_D, "Feed D: unrelated", "2024-03-05", 2, 0),
+        line(INCIDENT, "SOC-Incident 001", "2024-03-01", 7, 2),
     ];
-    assert_eq!(corr, expected.map(|(i, c)| (i.to_string(), c)));
-    // Under the default cap popular-cdn.net links the incident and feeds A–C.
-    let o = iocx(&db, &["events"]);
-    let text = stdout(&o);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(
-        lines[0],
-        "ID  DATE        ATTRS  CORR  UUID                                  INFO"
+    assert_run(&r, 0, &want.concat(), "");
+    // Under the default cap popular-cdn.net links the incident and feeds
+    // A–C; `--relations cidr` leaves only the incident and feed B.
+    let table = |corr: [u32; 5]| {
+        format!(
+            "ID  DATE        ATTRS  CORR  UUID                                  INFO\n\
+             1   2024-03-02  3      {}     {FEED_A}  Feed A: phishing domains\n\
+             2   2024-03-03  3      {}     {FEED_B}  Feed B: botnet infrastructure\n\
+             3   2024-03-04  3      {}     {FEED_C}  Feed C: resolver noise\n\
+             4   2024-03-05  2      {}     {FEED_D}  Feed D: unrelated\n\
+             5   2024-03-01  7      {}     {INCIDENT}  SOC-Incident 001\n",
+            corr[0], corr[1], corr[2], corr[3], corr[4]
+        )
+    };
+    assert_run(
+        &db_run(dir.path(), &["events"], b""),
+        0,
+        &table([3, 3, 3, 0, 3]),
+        "",
     );
-    assert_eq!(
-        lines[5],
-        format!("5   2024-03-01  7      3     {INCIDENT}  SOC-Incident 001")
+    let r = db_run(dir.path(), &["events", "--relations", "cidr"], b"");
+    assert_run(&r, 0, &table([0, 1, 0, 0, 1]), "");
+    let r = db_run(
+        dir.path(),
+        &["events", "--relations", "exact", "--cap", "2"],
+        b"",
     );
-    assert_eq!(
-        lines[4],
-        "4   2024-03-05  2      0     55555555-5555-4555-8555-555555555555  Feed D: unrelated"
+    assert_run(&r, 0, &table([1, 1, 0, 0, 2]), "");
+}
+
+#[test]
+fn search_refangs_and_finds_every_holder() {
+    let (dir, _) = scenario("jsonl");
+    let r = db_run(
+        dir.path(),
+        &["search", "EVIL-UPDATE[.]COM", "--format", "jsonl"],
+        b"",
     );
-    let first: serde_json::Value = serde_json::from_str(
-        stdout(&iocx(&db, &["events", "--format", "jsonl"]))
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        first.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["attributes", "corr", "date", "event", "info"]
+    assert_run(
+        &r,
+        0,
+        &format!(
+            "{{\"value\":\"EVIL-UPDATE.COM\",\"event\":\"{FEED_A}\",\"info\":\"Feed A: phishing domains\",\"type\":\"domain\"}}\n\
+             {{\"value\":\"EVIL-UPDATE.COM\",\"event\":\"{INCIDENT}\",\"info\":\"SOC-Incident 001\",\"type\":\"domain\"}}\n"
+        ),
+        "",
+    );
+    let r = db_run(dir.path(), &["search", SHA, "203.0.113.0/24"], b"");
+    assert_run(
+        &r,
+        0,
+        &format!(
+            "VALUE{0}  TYPE             EVENT                                 INFO\n\
+             {SHA}  filename|sha256  {FEED_B}  Feed B: botnet infrastructure\n\
+             {SHA}  sha256           {INCIDENT}  SOC-Incident 001\n\
+             203.0.113.0/24{1}  ip-dst           {FEED_B}  Feed B: botnet infrastructure\n",
+            " ".repeat(59),
+            " ".repeat(50)
+        ),
+        "",
+    );
+    assert_run(
+        &db_run(dir.path(), &["search", "nothing.invalid"], b""),
+        1,
+        "",
+        "",
     );
 }
 
 #[test]
-fn search_lookup_and_graph() {
-    let (_dir, db, _) = scenario();
-    let o = iocx(&db, &["search", "EVIL-UPDATE.COM", "--format", "jsonl"]);
-    assert_eq!(
-        stdout(&o),
-        format!(
-            "{{\"value\":\"EVIL-UPDATE.COM\",\"event\":\"{FEED_A}\",\"info\":\"Feed A: phishing domains\",\"type\":\"domain\"}}\n\
-             {{\"value\":\"EVIL-UPDATE.COM\",\"event\":\"{INCIDENT}\",\"info\":\"SOC-Incident 001\",\"type\":\"domain\"}}\n"
-        )
+fn lookup_enriches_a_csv_log() {
+    let (dir, _) = scenario("jsonl");
+    let r = db_run(
+        dir.path(),
+        &["lookup", "--column", "dest_ip"],
+        b"time,dest_ip\n1,203.0.113.0/24\n2,192.0.2.1\n3,8.8.8[.]8\n",
     );
-    let o = iocx(&db, &["search", "nothing.invalid"]);
-    assert_eq!((o.status.code(), stdout(&o)), (Some(1), String::new()));
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iocx"))
-        .args(["lookup", "--column", "dest", "--db"])
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"time,dest\n1,203.0.113.0/24\n2,192.0.2.1\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(
-        stdout(&o),
-        format!("time,dest,iocx_events,iocx_info\n1,203.0.113.0/24,{FEED_B},Feed B: botnet infrastructure\n2,192.0.2.1,,\n")
+    assert_run(
+        &r,
+        0,
+        &format!(
+            "time,dest_ip,iocx_events,iocx_info\n\
+             1,203.0.113.0/24,{FEED_B},Feed B: botnet infrastructure\n\
+             2,192.0.2.1,,\n\
+             3,8.8.8[.]8,{FEED_C};{INCIDENT},Feed C: resolver noise;SOC-Incident 001\n"
+        ),
+        "",
     );
+}
 
-    let o = iocx(
-        &db,
+#[test]
+fn graph_as_json_and_dot_to_a_depth() {
+    let (dir, _) = scenario("jsonl");
+    let r = db_run(
+        dir.path(),
         &[
             "graph", INCIDENT, "--format", "json", "--depth", "1", "--cap", "2",
         ],
+        b"",
     );
-    let graph: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(graph["nodes"].as_array().unwrap().len(), 3);
-    assert_eq!(graph["edges"][0]["to"], FEED_B);
-    assert_eq!(
-        graph["edges"][0]["relations"],
-        serde_json::json!(["exact", "cidr"])
+    let node = |e: &str, info: &str, depth: u32| {
+        format!("    {{\n      \"event\": \"{e}\",\n      \"info\": \"{info}\",\n      \"depth\": {depth}\n    }}")
+    };
+    let edge = |to: &str, shared: u32, relations: &str| {
+        format!("    {{\n      \"from\": \"{INCIDENT}\",\n      \"to\": \"{to}\",\n      \"shared\": {shared},\n      \"relations\": [\n{relations}\n      ]\n    }}")
+    };
+    let want = format!(
+        "{{\n  \"nodes\": [\n{},\n{},\n{}\n  ],\n  \"edges\": [\n{},\n{}\n  ]\n}}\n",
+        node(INCIDENT, "SOC-Incident 001", 0),
+        node(FEED_B, "Feed B: botnet infrastructure", 1),
+        node(FEED_A, "Feed A: phishing domains", 1),
+        edge(FEED_B, 2, "        \"exact\",\n        \"cidr\""),
+        edge(FEED_A, 1, "        \"exact\""),
     );
-    let o = iocx(&db, &["graph", INCIDENT, "--format", "dot", "--cap", "2"]);
-    assert!(stdout(&o).starts_with("graph correlation {\n"));
-    assert!(stdout(&o).contains(&format!(
-        "\"{INCIDENT}\" -- \"{FEED_A}\" [label=\"1 (exact)\"];"
-    )));
-}
-
-#[test]
-fn reimport_by_uuid_and_timestamp() {
-    let (dir, db, _) = scenario();
-    let feed_a = fixtures().join("feed-a.json");
-    let o = iocx(&db, &["import", "misp", feed_a.to_str().unwrap()]);
-    assert!(
-        stdout(&o).starts_with(&format!("unchanged {FEED_A} \"Feed A: phishing domains\"")),
-        "{}",
-        stdout(&o)
+    assert_run(&r, 0, &want, "");
+    // Depth 2 under the default cap reaches feed C through popular-cdn.net
+    // and draws the feeds' own links.
+    let r = db_run(
+        dir.path(),
+        &["graph", "SOC-Incident 001", "--depth", "2"],
+        b"",
     );
-    let newer = std::fs::read_to_string(&feed_a)
-        .unwrap()
-        .replace(
-            "\"timestamp\": \"1700000002\"",
-            "\"timestamp\": \"1800000000\"",
-        )
-        .replace("evil-update.com", "other.example.net");
-    let path = dir.path().join("feed-a-newer.json");
-    std::fs::write(&path, newer).unwrap();
-    let o = iocx(
-        &db,
-        &[
-            "import",
-            "misp",
-            path.to_str().unwrap(),
-            "--format",
-            "jsonl",
-            "--cap",
-            "2",
-        ],
+    assert_run(
+        &r,
+        0,
+        &format!(
+            "graph correlation {{\n  node [shape=box];\n\
+             \x20 \"{INCIDENT}\" [label=\"SOC-Incident 001\", style=bold];\n\
+             \x20 \"{FEED_B}\" [label=\"Feed B: botnet infrastructure\"];\n\
+             \x20 \"{FEED_A}\" [label=\"Feed A: phishing domains\"];\n\
+             \x20 \"{FEED_C}\" [label=\"Feed C: resolver noise\"];\n\
+             \x20 \"{INCIDENT}\" -- \"{FEED_B}\" [label=\"3 (exact, cidr)\"];\n\
+             \x20 \"{INCIDENT}\" -- \"{FEED_A}\" [label=\"2 (exact)\"];\n\
+             \x20 \"{INCIDENT}\" -- \"{FEED_C}\" [label=\"1 (exact)\"];\n\
+             \x20 \"{FEED_B}\" -- \"{FEED_A}\" [label=\"1 (exact)\"];\n\
+             \x20 \"{FEED_B}\" -- \"{FEED_C}\" [label=\"1 (exact)\"];\n\
+             \x20 \"{FEED_A}\" -- \"{FEED_C}\" [label=\"1 (exact)\"];\n}}\n"
+        ),
+        "",
     );
-    let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!(line["related"], serde_json::json!([]));
-    let o = iocx(&db, &["search", "evil-update.com", "--format", "jsonl"]);
-    assert_eq!(
-        stdout(&o).lines().count(),
+    let r = db_run(
+        dir.path(),
+        &["graph", "4", "--format", "json", "--depth", "0"],
+        b"",
+    );
+    assert_run(
+        &r,
         1,
-        "the replaced event no longer holds it"
-    );
-    let o = iocx(&db, &["events", "--format", "jsonl"]);
-    assert_eq!(stdout(&o).lines().count(), 5);
-}
-
-#[test]
-fn newer_store_schema_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("iocx.db");
-    assert_eq!(iocx(&db, &["events"]).status.code(), Some(1));
-    let store = iocx_store::Store::open(&db).unwrap();
-    store
-        .connection()
-        .pragma_update(None, "user_version", 7)
-        .unwrap();
-    drop(store);
-    let o = iocx(&db, &["events"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("store schema version 7 is newer than this iocx supports"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-/// Extraction-backed: passes once the core extractor is in place.
-#[test]
-fn import_text_creates_an_event_and_reports_hits() {
-    let (dir, db, _) = scenario();
-    let notes = dir.path().join("notes.txt");
-    std::fs::write(
-        &notes,
-        "Beacon to evil-update[.]com and 203.0.113.45 seen.\n",
-    )
-    .unwrap();
-    let o = iocx(
-        &db,
-        &[
-            "import",
-            "text",
-            notes.to_str().unwrap(),
-            "--event",
-            "SOC-Incident 002",
-            "--format",
-            "jsonl",
-        ],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let line: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
-    assert_eq!(line["info"], "SOC-Incident 002");
-    assert_eq!(line["attributes"], 2);
-    let related: Vec<&str> = line["related"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["event"].as_str().unwrap())
-        .collect();
-    assert_eq!(related, [INCIDENT, FEED_A, FEED_B]);
-}
-
-/// SIGKILL in the middle of a large import leaves a store that opens,
-/// passes `PRAGMA integrity_check`, and holds all or none of the import.
-#[test]
-fn killed_import_leaves_all_or_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("iocx.db");
-    let f = fixtures();
-    assert_eq!(
-        iocx(
-            &db,
-            &["import", "misp", f.join("feed-a.json").to_str().unwrap()]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
-    const N: usize = 300_000;
-    let mut big = String::from("{\"Event\": {\"uuid\": \"99999999-9999-4999-8999-999999999999\", \"info\": \"big\", \"timestamp\": \"1\", \"Attribute\": [");
-    for i in 0..N {
-        if i > 0 {
-            big.push(',');
-        }
-        big.push_str(&format!(
-            "{{\"type\": \"hostname\", \"value\": \"h{i}.big-example.com\"}},{{\"type\": \"ip-dst\", \"value\": \"10.{}.{}.{}\"}}",
-            i >> 16 & 255,
-            i >> 8 & 255,
-            i & 255
-        ));
-    }
-    big.push_str("]}}");
-    let big_path = dir.path().join("big.json");
-    std::fs::write(&big_path, big).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_iocx"))
-        .args(["import", "misp", big_path.to_str().unwrap(), "--db"])
-        .arg(&db)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait until the import is writing (the WAL grows), then kill it.
-    let wal = dir.path().join("iocx.db-wal");
-    let start = Instant::now();
-    let mut base = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    if base == 0 {
-        base = 1;
-    }
-    while start.elapsed() < Duration::from_secs(60) {
-        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-        if size > base + 4 * 1024 * 1024 || child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let finished_before_kill = child.try_wait().unwrap().is_some();
-    child.kill().ok(); // SIGKILL on Unix
-    child.wait().unwrap();
-
-    let store = iocx_store::Store::open(&db).unwrap();
-    let check: String = store
-        .connection()
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    let big_events: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM events WHERE info = 'big'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let big_attributes: i64 = store
-        .connection()
-        .query_row(
-            "SELECT COUNT(*) FROM attributes a JOIN events e ON e.id = a.event_id WHERE e.info = 'big'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(
-        (big_events, big_attributes) == (0, 0) || (big_events, big_attributes) == (1, 2 * N as i64),
-        "partial import: {big_events} events, {big_attributes} attributes"
-    );
-    if !finished_before_kill {
-        assert_eq!(
-            big_events, 0,
-            "killed mid-way, nothing of the import may remain"
-        );
-    }
-    assert_eq!(
-        store.events().unwrap().len() as i64,
-        1 + big_events,
-        "the earlier import survives"
+        &format!(
+            "{{\n  \"nodes\": [\n{}\n  ],\n  \"edges\": []\n}}\n",
+            node(FEED_D, "Feed D: unrelated", 0)
+        ),
+        "",
     );
 }

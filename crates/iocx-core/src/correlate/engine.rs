@@ -5,12 +5,14 @@
 //! SQLite store share the rules: exclusions, the over-correlation cap, the
 //! relation filter, "never within the same event" and the ranking.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
 
 use super::exclusion::{ExclusionReason, Exclusions};
-use super::keys::{attribute_parts, CorrelationKey, KeyRole};
+use super::interner::Interner;
+use super::keys::{for_each_part, KeyRef, KeyRole};
 use super::network::IpNet;
 use super::{AttributeInput, CorrelationOptions, Relation};
+use crate::fasthash::FastMap;
 
 /// An attribute that holds a key: its event and attribute identifiers in the
 /// source's own numbering.
@@ -114,73 +116,136 @@ pub fn correlate<S: PostingSource>(
     options: &CorrelationOptions,
     exclusions: &Exclusions,
 ) -> Result<Correlation, S::Error> {
-    let mut run = Run {
-        self_event,
+    let skip = |event: u64| Some(event) == self_event;
+    correlate_skipping(
+        source,
+        attributes,
+        event_disabled,
+        &skip,
         options,
-        values: Vec::new(),
-        value_ids: HashMap::new(),
-        seen: HashSet::new(),
-        per_event: HashMap::new(),
+        exclusions,
+    )
+}
+
+/// [`correlate`], treating every event for which `skip` holds as absent
+/// (the queried event itself, events stored after it, …): skipped events
+/// neither relate nor count towards the over-correlation cap.
+pub fn correlate_skipping<S: PostingSource>(
+    source: &mut S,
+    attributes: &[AttributeInput],
+    event_disabled: bool,
+    skip: &dyn Fn(u64) -> bool,
+    options: &CorrelationOptions,
+    exclusions: &Exclusions,
+) -> Result<Correlation, S::Error> {
+    let mut run = Run {
+        skip,
+        options,
+        attributes,
+        values: Interner::default(),
+        positions: Vec::new(),
+        seen: FastMap::default(),
+        per_event: FastMap::default(),
+        events: Vec::new(),
         over: Vec::new(),
-        over_seen: HashSet::new(),
+        over_seen: Vec::new(),
         excluded: Vec::new(),
-        excluded_seen: HashSet::new(),
+        excluded_seen: FastMap::default(),
     };
     if event_disabled {
         return Ok(Correlation::default());
     }
     let mut holders = Vec::new();
     let mut net_holders = Vec::new();
-    for attribute in attributes.iter().filter(|a| !a.disable_correlation) {
-        for part in attribute_parts(&attribute.misp_type, &attribute.value) {
-            let types = [part.part_type.as_str(), attribute.misp_type.as_str()];
-            if let Some(reason) = exclusions.check(&part.value, &types) {
-                run.exclude(&part.value, &attribute.misp_type, reason);
-                continue;
-            }
-            let value_id = run.value_id(&part.value, &attribute.misp_type);
-            for key in &part.keys {
-                match key {
-                    CorrelationKey::Value(role, key_value) => {
-                        if *role != KeyRole::Exact && key_value != &part.value {
-                            if let Some(reason) =
-                                exclusions.check(key_value, derived_types(key_value))
-                            {
-                                run.exclude(key_value, &attribute.misp_type, reason);
-                                continue;
-                            }
-                        }
-                        for &(holder_role, relation) in role.counterparts() {
-                            if !options.relations.contains(relation) {
-                                continue;
-                            }
-                            holders.clear();
-                            source.holders(holder_role, key_value, &mut holders)?;
-                            run.consider(value_id, relation, &holders);
-                        }
-                    }
-                    CorrelationKey::Network(net) => {
-                        if !options.relations.contains(Relation::Cidr) {
-                            continue;
-                        }
-                        net_holders.clear();
-                        source.network_holders(net, &mut net_holders)?;
-                        holders.clear();
-                        holders.extend(
-                            net_holders
-                                .iter()
-                                .filter(|(_, v)| {
-                                    exclusions.check(v, &["ip-dst", "ip-src"]).is_none()
-                                })
-                                .map(|(h, _)| *h),
-                        );
-                        run.consider(value_id, Relation::Cidr, &holders);
-                    }
-                }
-            }
+    let mut failed = None;
+    for (position, attribute) in attributes.iter().enumerate() {
+        if attribute.disable_correlation || failed.is_some() {
+            continue;
         }
+        for_each_part(&attribute.misp_type, &attribute.value, |part| {
+            if failed.is_some() {
+                return;
+            }
+            let types = [part.part_type, attribute.misp_type.as_str()];
+            if let Some(reason) = exclusions.check(&part.value, &types) {
+                run.exclude(&part.value, position, reason);
+                return;
+            }
+            let value_id = run.value_id(&part.value, position);
+            let mut result = lookup(
+                source,
+                &mut holders,
+                &mut run,
+                value_id,
+                KeyRole::Exact,
+                &part.value,
+            );
+            part.for_each_key(|key| {
+                if result.is_err() {
+                    return;
+                }
+                result = match key {
+                    KeyRef::Own(role) => {
+                        lookup(source, &mut holders, &mut run, value_id, role, &part.value)
+                    }
+                    KeyRef::Other(role, key_value) => {
+                        match exclusions.check(&key_value, derived_types(&key_value)) {
+                            Some(reason) => {
+                                run.exclude(&key_value, position, reason);
+                                Ok(())
+                            }
+                            None => {
+                                lookup(source, &mut holders, &mut run, value_id, role, &key_value)
+                            }
+                        }
+                    }
+                    KeyRef::Network(net) if options.relations.contains(Relation::Cidr) => {
+                        source.network_holders(&net, &mut net_holders).map(|()| {
+                            holders.clear();
+                            holders.extend(
+                                net_holders
+                                    .drain(..)
+                                    .filter(|(_, v)| {
+                                        exclusions.check(v, &["ip-dst", "ip-src"]).is_none()
+                                    })
+                                    .map(|(h, _)| h),
+                            );
+                            run.consider(value_id, Relation::Cidr, &holders);
+                        })
+                    }
+                    KeyRef::Network(_) => Ok(()),
+                };
+            });
+            if let Err(e) = result {
+                failed = Some(e);
+            }
+        });
     }
-    Ok(run.finish())
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(run.finish()),
+    }
+}
+
+/// Looks up who holds `key_value` in the counterpart roles of `role` that
+/// the options count, and records what relates.
+fn lookup<S: PostingSource>(
+    source: &mut S,
+    holders: &mut Vec<Holder>,
+    run: &mut Run<'_, '_>,
+    value_id: u32,
+    role: KeyRole,
+    key_value: &str,
+) -> Result<(), S::Error> {
+    for &(holder_role, relation) in role.counterparts() {
+        if !run.options.relations.contains(relation) {
+            continue;
+        }
+        holders.clear();
+        source.holders(holder_role, key_value, holders)?;
+        run.consider(value_id, relation, holders);
+    }
+    Ok(())
 }
 
 /// The MISP types a derived key (a host, a domain) is checked as.
@@ -192,93 +257,121 @@ fn derived_types(value: &str) -> &'static [&'static str] {
     }
 }
 
-struct Run<'o> {
-    self_event: Option<u64>,
-    options: &'o CorrelationOptions,
-    /// Distinct query values with the type of their first attribute.
-    values: Vec<(String, String)>,
-    value_ids: HashMap<String, u32>,
-    seen: HashSet<(u64, u32, Relation)>,
-    per_event: HashMap<u64, Vec<(u32, Relation, Holder)>>,
-    over: Vec<OverCorrelation>,
-    over_seen: HashSet<u32>,
-    excluded: Vec<ExcludedValue>,
-    excluded_seen: HashSet<String>,
+/// One relation of a query value to an event, through the attribute it meets.
+struct Link {
+    value: u32,
+    relation: Relation,
+    other: Holder,
 }
 
-impl Run<'_> {
-    fn value_id(&mut self, value: &str, misp_type: &str) -> u32 {
-        if let Some(&id) = self.value_ids.get(value) {
-            return id;
+struct Run<'a, 'o> {
+    skip: &'o dyn Fn(u64) -> bool,
+    options: &'o CorrelationOptions,
+    attributes: &'a [AttributeInput],
+    /// Distinct query values, numbered.
+    values: Interner,
+    /// The position of each value's first attribute.
+    positions: Vec<usize>,
+    /// Where each (event, value, relation) sits in `per_event`.
+    seen: FastMap<(u64, u32, Relation), usize>,
+    per_event: FastMap<u64, Vec<Link>>,
+    /// Scratch space for the distinct events of one lookup.
+    events: Vec<u64>,
+    over: Vec<OverCorrelation>,
+    over_seen: Vec<bool>,
+    excluded: Vec<ExcludedValue>,
+    excluded_seen: FastMap<Box<str>, ()>,
+}
+
+impl Run<'_, '_> {
+    fn value_id(&mut self, value: &str, position: usize) -> u32 {
+        let id = self.values.intern(value);
+        if id as usize == self.positions.len() {
+            self.positions.push(position);
+            self.over_seen.push(false);
         }
-        let id = self.values.len() as u32;
-        self.values.push((value.to_string(), misp_type.to_string()));
-        self.value_ids.insert(value.to_string(), id);
         id
     }
 
-    fn exclude(&mut self, value: &str, misp_type: &str, reason: ExclusionReason) {
-        if self.excluded_seen.insert(value.to_string()) {
+    fn exclude(&mut self, value: &str, position: usize, reason: ExclusionReason) {
+        if self.excluded_seen.insert(value.into(), ()).is_none() {
             self.excluded.push(ExcludedValue {
                 value: value.to_string(),
-                misp_type: misp_type.to_string(),
+                misp_type: self.attributes[position].misp_type.clone(),
                 reason,
             });
         }
     }
 
     fn consider(&mut self, value_id: u32, relation: Relation, holders: &[Holder]) {
-        let self_event = self.self_event;
-        let others = || holders.iter().filter(move |h| Some(h.event) != self_event);
-        let mut events: Vec<u64> = others().map(|h| h.event).collect();
-        if events.is_empty() {
+        let skip = self.skip;
+        let others = || holders.iter().filter(move |h| !skip(h.event));
+        self.events.clear();
+        self.events.extend(others().map(|h| h.event));
+        if self.events.is_empty() {
             return;
         }
-        events.sort_unstable();
-        events.dedup();
-        if events.len() > self.options.cap {
-            if self.over_seen.insert(value_id) {
-                let (value, misp_type) = self.values[value_id as usize].clone();
+        self.events.sort_unstable();
+        self.events.dedup();
+        if self.events.len() > self.options.cap {
+            if !std::mem::replace(&mut self.over_seen[value_id as usize], true) {
+                let position = self.positions[value_id as usize];
                 self.over.push(OverCorrelation {
-                    value,
-                    misp_type,
-                    events: events.len(),
+                    value: self.values.resolve(value_id).to_string(),
+                    misp_type: self.attributes[position].misp_type.clone(),
+                    events: self.events.len(),
                 });
             }
             return;
         }
         for holder in others() {
-            if self.seen.insert((holder.event, value_id, relation)) {
-                self.per_event
-                    .entry(holder.event)
-                    .or_default()
-                    .push((value_id, relation, *holder));
+            let links = self.per_event.entry(holder.event).or_default();
+            match self.seen.entry((holder.event, value_id, relation)) {
+                Entry::Vacant(slot) => {
+                    slot.insert(links.len());
+                    links.push(Link {
+                        value: value_id,
+                        relation,
+                        other: *holder,
+                    });
+                }
+                // Sources list holders in their own order; keeping the
+                // lowest attribute makes "the first attribute it meets" the
+                // same whichever source answered.
+                Entry::Occupied(slot) => {
+                    let link = &mut links[*slot.get()];
+                    if holder.attribute < link.other.attribute {
+                        link.other = *holder;
+                    }
+                }
             }
         }
     }
 
     fn finish(self) -> Correlation {
         let values = &self.values;
+        let positions = &self.positions;
+        let attributes = self.attributes;
         let mut related: Vec<RelatedEvent> = self
             .per_event
             .into_iter()
-            .map(|(event, mut shared)| {
-                shared.sort_by(|a, b| {
-                    (values[a.0 as usize].0.as_str(), a.1)
-                        .cmp(&(values[b.0 as usize].0.as_str(), b.1))
+            .map(|(event, mut links)| {
+                links.sort_by(|a, b| {
+                    (values.resolve(a.value), a.relation)
+                        .cmp(&(values.resolve(b.value), b.relation))
                 });
-                let mut ids: Vec<u32> = shared.iter().map(|s| s.0).collect();
+                let mut ids: Vec<u32> = links.iter().map(|l| l.value).collect();
                 ids.dedup();
                 RelatedEvent {
                     event,
                     shared: ids.len(),
-                    values: shared
+                    values: links
                         .into_iter()
-                        .map(|(id, relation, other)| SharedValue {
-                            value: values[id as usize].0.clone(),
-                            misp_type: values[id as usize].1.clone(),
-                            relation,
-                            other,
+                        .map(|link| SharedValue {
+                            value: values.resolve(link.value).to_string(),
+                            misp_type: attributes[positions[link.value as usize]].misp_type.clone(),
+                            relation: link.relation,
+                            other: link.other,
                         })
                         .collect(),
                 }

@@ -15,8 +15,8 @@ use std::fmt;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::keys::url_host;
 use super::network::{IpNet, NetworkIndex};
+use super::normalise::url_host;
 
 /// The error of building a warninglist or an exclusion rule.
 #[derive(Debug, thiserror::Error)]

@@ -1,14 +1,16 @@
 //! The in-memory inverted index: interned values, compact posting lists,
 //! and the queries analysts ask of it.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 
 use super::engine::{correlate, Correlation, Holder, PostingSource};
 use super::exclusion::Exclusions;
-use super::keys::{attribute_parts, search_keys, CorrelationKey, KeyRole};
+use super::interner::Interner;
+use super::keys::{for_each_part, KeyRef, KeyRole};
 use super::network::{IpNet, NetworkIndex};
+use super::normalise::search_keys;
 use super::{AttributeInput, CorrelationOptions, EventInput};
+use crate::fasthash::FastMap;
 
 /// An event's position in the index.
 pub type EventId = u32;
@@ -33,44 +35,61 @@ struct IndexedEvent {
     attributes: Vec<IndexedAttribute>,
 }
 
-/// Strings (values, types, derived keys) stored once, by number.
-#[derive(Debug, Clone, Default)]
-struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
+/// Posting lists as chains through one array, newest first. Most keys have
+/// a single holder, so a `Vec` per key would cost an allocation per key for
+/// nothing; a chain costs one array slot per posting. Node 0 is the end.
+#[derive(Debug, Clone)]
+struct Chains {
+    nodes: Vec<(Posting, u32)>,
 }
 
-impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
+impl Default for Chains {
+    fn default() -> Self {
+        Chains {
+            nodes: vec![((0, 0), 0)],
         }
-        let id = self.strings.len() as u32;
-        let boxed: Box<str> = s.into();
-        self.strings.push(boxed.clone());
-        self.ids.insert(boxed, id);
-        id
-    }
-
-    fn get(&self, s: &str) -> Option<u32> {
-        self.ids.get(s).copied()
-    }
-
-    fn resolve(&self, id: u32) -> &str {
-        &self.strings[id as usize]
     }
 }
+
+impl Chains {
+    /// Prepends `posting` to the chain starting at `*head` unless it is
+    /// already its newest element (one attribute can yield a key twice).
+    fn push(&mut self, head: &mut u32, posting: Posting) {
+        if *head != 0 && self.nodes[*head as usize].0 == posting {
+            return;
+        }
+        self.nodes.push((posting, *head));
+        *head = (self.nodes.len() - 1) as u32;
+    }
+
+    fn iter(&self, head: u32) -> impl Iterator<Item = Posting> + '_ {
+        let mut at = head;
+        std::iter::from_fn(move || {
+            if at == 0 {
+                return None;
+            }
+            let (posting, next) = self.nodes[at as usize];
+            at = next;
+            Some(posting)
+        })
+    }
+}
+
+/// The chain heads of one interned string, one per [`KeyRole`] (0: none).
+/// Keeping a string's heads together makes each key one indexed access
+/// into memory the string's other keys have just touched, where a map per
+/// role cost a hash probe per key.
+type Heads = [u32; KeyRole::ALL.len()];
 
 /// An in-memory correlation index over a set of events.
 #[derive(Debug, Clone, Default)]
 pub struct CorrelationIndex {
     events: Vec<IndexedEvent>,
-    by_uuid: HashMap<Box<str>, EventId>,
+    by_uuid: FastMap<Box<str>, EventId>,
     strings: Interner,
-    /// Exact-value postings, indexed by interned value id.
-    exact: Vec<Vec<Posting>>,
-    /// Postings of the derived roles.
-    derived: HashMap<(KeyRole, u32), Vec<Posting>>,
+    chains: Chains,
+    /// Chain heads by interned string id.
+    heads: Vec<Heads>,
     networks: NetworkIndex<(Posting, u32)>,
     attribute_count: usize,
 }
@@ -95,15 +114,27 @@ impl CorrelationIndex {
     pub fn add_event(&mut self, event: &EventInput) -> EventId {
         let id = self.events.len() as EventId;
         let mut attributes = Vec::with_capacity(event.attributes.len());
+        // Attributes of one type tend to come in runs; remembering the last
+        // type saves a hash lookup per attribute.
+        let mut last_type: Option<(&str, u32)> = None;
         for (position, attribute) in event.attributes.iter().enumerate() {
+            let misp_type = match last_type {
+                Some((t, id)) if t == attribute.misp_type => id,
+                _ => {
+                    let id = self.strings.intern(&attribute.misp_type);
+                    last_type = Some((&attribute.misp_type, id));
+                    id
+                }
+            };
+            let value = self.strings.intern(&attribute.value);
             attributes.push(IndexedAttribute {
-                misp_type: self.strings.intern(&attribute.misp_type),
-                value: self.strings.intern(&attribute.value),
+                misp_type,
+                value,
                 disable_correlation: attribute.disable_correlation,
                 to_ids: attribute.to_ids,
             });
             if !(event.disable_correlation || attribute.disable_correlation) {
-                self.index_attribute((id, position as u32), attribute);
+                self.index_attribute((id, position as u32), attribute, value);
             }
         }
         self.attribute_count += attributes.len();
@@ -117,34 +148,36 @@ impl CorrelationIndex {
         id
     }
 
-    fn index_attribute(&mut self, posting: Posting, attribute: &AttributeInput) {
-        for part in attribute_parts(&attribute.misp_type, &attribute.value) {
-            for key in part.keys {
-                match key {
-                    CorrelationKey::Value(KeyRole::Exact, value) => {
-                        let id = self.strings.intern(&value) as usize;
-                        if self.exact.len() <= id {
-                            self.exact.resize_with(id + 1, Vec::new);
-                        }
-                        let list = &mut self.exact[id];
-                        if list.last() != Some(&posting) {
-                            list.push(posting);
-                        }
-                    }
-                    CorrelationKey::Value(role, value) => {
-                        let id = self.strings.intern(&value);
-                        let list = self.derived.entry((role, id)).or_default();
-                        if list.last() != Some(&posting) {
-                            list.push(posting);
-                        }
-                    }
-                    CorrelationKey::Network(net) => {
-                        let id = self.strings.intern(&part.value);
-                        self.networks.insert(net, (posting, id));
-                    }
-                }
+    /// Indexes the keys of one attribute; `raw_id` is its interned value,
+    /// reused when a part's normalised value is the whole raw value.
+    fn index_attribute(&mut self, posting: Posting, attribute: &AttributeInput, raw_id: u32) {
+        let Self {
+            strings,
+            chains,
+            heads,
+            networks,
+            ..
+        } = self;
+        let mut push = |id: u32, role: KeyRole| {
+            let slot = id as usize;
+            if heads.len() <= slot {
+                heads.resize(slot + 1, [0; KeyRole::ALL.len()]);
             }
-        }
+            chains.push(&mut heads[slot][role.code() as usize], posting);
+        };
+        for_each_part(&attribute.misp_type, &attribute.value, |part| {
+            let value_id = if *part.value == *attribute.value {
+                raw_id
+            } else {
+                strings.intern(&part.value)
+            };
+            push(value_id, KeyRole::Exact);
+            part.for_each_key(|key| match key {
+                KeyRef::Own(role) => push(value_id, role),
+                KeyRef::Other(role, value) => push(strings.intern(&value), role),
+                KeyRef::Network(net) => networks.insert(net, (posting, value_id)),
+            });
+        });
     }
 
     /// Number of events.
@@ -204,7 +237,7 @@ impl CorrelationIndex {
     ) -> Correlation {
         let stored = &self.events[event as usize];
         let attributes = self.attributes(event);
-        let mut source = IndexSource(self);
+        let mut source = IndexSource::new(self);
         let found = correlate(
             &mut source,
             &attributes,
@@ -227,7 +260,7 @@ impl CorrelationIndex {
         exclusions: &Exclusions,
     ) -> Correlation {
         let found = correlate(
-            &mut IndexSource(self),
+            &mut IndexSource::new(self),
             attributes,
             false,
             None,
@@ -255,12 +288,12 @@ impl CorrelationIndex {
     pub fn events_with_value(&self, value: &str) -> Vec<Posting> {
         let mut hits = Vec::new();
         for key in search_keys(value) {
-            if let Some(list) = self
+            if let Some(heads) = self
                 .strings
                 .get(&key)
-                .and_then(|id| self.exact.get(id as usize))
+                .and_then(|id| self.heads.get(id as usize))
             {
-                hits.extend_from_slice(list);
+                hits.extend(self.chains.iter(heads[KeyRole::Exact.code() as usize]));
             }
         }
         hits.sort_unstable();
@@ -270,7 +303,18 @@ impl CorrelationIndex {
 }
 
 /// The index as a [`PostingSource`] for the shared engine.
-struct IndexSource<'a>(&'a CorrelationIndex);
+struct IndexSource<'a> {
+    index: &'a CorrelationIndex,
+    /// The last string looked up and its id: the engine asks for one value
+    /// in several roles in a row, and comparing it costs less than hashing.
+    last: Option<(String, Option<u32>)>,
+}
+
+impl<'a> IndexSource<'a> {
+    fn new(index: &'a CorrelationIndex) -> Self {
+        IndexSource { index, last: None }
+    }
+}
 
 impl PostingSource for IndexSource<'_> {
     type Error = Infallible;
@@ -281,17 +325,24 @@ impl PostingSource for IndexSource<'_> {
         value: &str,
         out: &mut Vec<Holder>,
     ) -> Result<(), Infallible> {
-        let index = self.0;
-        let Some(id) = index.strings.get(value) else {
+        let index = self.index;
+        let id = match &mut self.last {
+            Some((last, id)) if last == value => *id,
+            cache => {
+                let id = index.strings.get(value);
+                let (last, slot) = cache.get_or_insert_with(|| (String::new(), None));
+                last.clear();
+                last.push_str(value);
+                *slot = id;
+                id
+            }
+        };
+        let Some(id) = id else {
             return Ok(());
         };
-        let list = if role == KeyRole::Exact {
-            index.exact.get(id as usize)
-        } else {
-            index.derived.get(&(role, id))
-        };
-        if let Some(list) = list {
-            out.extend(list.iter().map(|&(e, a)| Holder {
+        if let Some(heads) = index.heads.get(id as usize) {
+            let head = heads[role.code() as usize];
+            out.extend(index.chains.iter(head).map(|(e, a)| Holder {
                 event: e as u64,
                 attribute: a as u64,
             }));
@@ -304,7 +355,7 @@ impl PostingSource for IndexSource<'_> {
         net: &IpNet,
         out: &mut Vec<(Holder, String)>,
     ) -> Result<(), Infallible> {
-        let index = self.0;
+        let index = self.index;
         let mut push = |&((e, a), value): &(Posting, u32)| {
             out.push((
                 Holder {

@@ -7,7 +7,10 @@
 //! containment. The in-memory index and the SQLite store both index exactly
 //! these keys, so they cannot disagree about what correlates.
 
+use std::borrow::Cow;
+
 use super::network::IpNet;
+use super::normalise::{normalise, part_class, url_host_ref, PartClass};
 use super::Relation;
 
 /// MISP types that never correlate (MISP's `non_correlating_types`).
@@ -115,215 +118,131 @@ pub struct AttributePart {
 /// `disable_correlation`.
 pub fn attribute_parts(misp_type: &str, value: &str) -> Vec<AttributePart> {
     let mut parts = Vec::with_capacity(1);
+    for_each_part(misp_type, value, |part| {
+        let mut keys = vec![CorrelationKey::Value(
+            KeyRole::Exact,
+            part.value.to_string(),
+        )];
+        part.for_each_key(|key| {
+            keys.push(match key {
+                KeyRef::Own(role) => CorrelationKey::Value(role, part.value.to_string()),
+                KeyRef::Other(role, value) => CorrelationKey::Value(role, value.into_owned()),
+                KeyRef::Network(net) => CorrelationKey::Network(net),
+            })
+        });
+        parts.push(AttributePart {
+            part_type: part.part_type.to_string(),
+            value: part.value.to_string(),
+            keys,
+        });
+    });
+    parts
+}
+
+/// A correlating part as the hot paths see it: borrowed from the attribute
+/// wherever normalising changed nothing, which is almost always.
+pub(crate) struct PartRef<'a> {
+    /// The part's own type.
+    pub part_type: &'a str,
+    /// The normalised value.
+    pub value: Cow<'a, str>,
+    class: PartClass,
+    /// The parsed address or network of an IP part.
+    net: Option<IpNet>,
+}
+
+/// A key of a [`PartRef`] besides its [`KeyRole::Exact`] key.
+pub(crate) enum KeyRef<'a> {
+    /// The part's own value, in another role.
+    Own(KeyRole),
+    /// A string derived from the value (a URL's host, a registrable
+    /// domain, an e-mail's domain).
+    Other(KeyRole, Cow<'a, str>),
+    /// The address or network of an IP part.
+    Network(IpNet),
+}
+
+/// Calls `f` for each correlating part of an attribute, in order, without
+/// allocating unless a value needs normalising. [`attribute_parts`] is the
+/// owned form of the same walk.
+pub(crate) fn for_each_part<'a>(
+    misp_type: &'a str,
+    value: &'a str,
+    mut f: impl FnMut(PartRef<'a>),
+) {
     if is_non_correlating(misp_type) {
-        return parts;
+        return;
     }
-    match (misp_type.split_once('|'), value.split_once('|')) {
-        (Some((first_type, second_type)), Some((first, second))) => {
-            push_part(&mut parts, first_type, first);
+    let mut push = |part_type: &'a str, raw: &'a str| {
+        let class = part_class(part_type);
+        let (value, net) = normalise(part_type, class, raw);
+        if !value.is_empty() {
+            f(PartRef {
+                part_type,
+                value,
+                class,
+                net,
+            });
+        }
+    };
+    // Only a composite type splits its value: a `|` in a plain value is
+    // part of it (and not scanning for one saves time on every attribute).
+    let Some((first_type, second_type)) = misp_type.split_once('|') else {
+        return push(misp_type, value);
+    };
+    match value.split_once('|') {
+        Some((first, second)) => {
+            push(first_type, first);
             if !PRIMARY_ONLY_COMPOSITES.contains(&misp_type) && !is_non_correlating(second_type) {
-                push_part(&mut parts, second_type, second);
+                push(second_type, second);
             }
         }
         // A composite value without its `|` still correlates as a whole on
         // the first part's type, which is what the analyst typed.
-        (Some((first_type, _)), None) => push_part(&mut parts, first_type, value),
-        _ => push_part(&mut parts, misp_type, value),
+        None => push(first_type, value),
     }
-    parts
 }
 
-fn push_part(parts: &mut Vec<AttributePart>, part_type: &str, raw: &str) {
-    let value = normalise_value(part_type, raw);
-    if value.is_empty() {
-        return;
-    }
-    let mut keys = vec![CorrelationKey::Value(KeyRole::Exact, value.clone())];
-    match part_class(part_type) {
-        PartClass::Ip => {
-            if let Some(net) = IpNet::parse(&value) {
-                if net.is_single() {
-                    keys.push(CorrelationKey::Value(KeyRole::HostTarget, value.clone()));
-                }
-                keys.push(CorrelationKey::Network(net));
-            }
-        }
-        PartClass::Host => {
-            keys.push(CorrelationKey::Value(KeyRole::HostTarget, value.clone()));
-            keys.push(CorrelationKey::Value(KeyRole::DomainTarget, value.clone()));
-            if let Some(registrable) = crate::psl::registrable_domain(&value) {
-                if registrable != value {
-                    keys.push(CorrelationKey::Value(
-                        KeyRole::HostRegistrable,
-                        registrable.to_string(),
-                    ));
+impl PartRef<'_> {
+    /// Calls `f` for each key besides the exact one.
+    pub(crate) fn for_each_key<'s>(&'s self, mut f: impl FnMut(KeyRef<'s>)) {
+        match self.class {
+            PartClass::Ip => {
+                if let Some(net) = self.net {
+                    if net.is_single() {
+                        f(KeyRef::Own(KeyRole::HostTarget));
+                    }
+                    f(KeyRef::Network(net));
                 }
             }
-        }
-        PartClass::Url => {
-            if let Some(host) = url_host(&value) {
-                keys.push(CorrelationKey::Value(KeyRole::UrlHost, host));
-            }
-        }
-        PartClass::Email => {
-            if let Some((_, domain)) = value.rsplit_once('@') {
-                let domain = domain.trim_end_matches('.');
-                if !domain.is_empty() {
-                    keys.push(CorrelationKey::Value(
-                        KeyRole::EmailDomain,
-                        domain.to_string(),
-                    ));
+            PartClass::Host => {
+                f(KeyRef::Own(KeyRole::HostTarget));
+                f(KeyRef::Own(KeyRole::DomainTarget));
+                if let Some(registrable) = crate::psl::registrable_domain(&self.value) {
+                    if registrable.len() != self.value.len() {
+                        f(KeyRef::Other(
+                            KeyRole::HostRegistrable,
+                            Cow::Borrowed(registrable),
+                        ));
+                    }
                 }
             }
-        }
-        PartClass::Other => {}
-    }
-    parts.push(AttributePart {
-        part_type: part_type.to_string(),
-        value,
-        keys,
-    });
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PartClass {
-    Ip,
-    Host,
-    Url,
-    Email,
-    Other,
-}
-
-fn part_class(part_type: &str) -> PartClass {
-    match part_type {
-        "ip-src" | "ip-dst" | "ip" => PartClass::Ip,
-        "domain" | "hostname" => PartClass::Host,
-        "url" | "link" => PartClass::Url,
-        "email"
-        | "email-src"
-        | "email-dst"
-        | "target-email"
-        | "email-reply-to"
-        | "whois-registrant-email"
-        | "dns-soa-email" => PartClass::Email,
-        _ => PartClass::Other,
-    }
-}
-
-/// Types whose values MISP compares case-insensitively.
-fn is_case_insensitive(part_type: &str) -> bool {
-    matches!(
-        part_type,
-        "md5"
-            | "sha1"
-            | "sha224"
-            | "sha256"
-            | "sha384"
-            | "sha512"
-            | "sha512/224"
-            | "sha512/256"
-            | "sha3-224"
-            | "sha3-256"
-            | "sha3-384"
-            | "sha3-512"
-            | "ssdeep"
-            | "imphash"
-            | "tlsh"
-            | "authentihash"
-            | "impfuzzy"
-            | "pehash"
-            | "vhash"
-            | "telfhash"
-            | "x509-fingerprint-md5"
-            | "x509-fingerprint-sha1"
-            | "x509-fingerprint-sha256"
-            | "ja3-fingerprint-md5"
-            | "jarm-fingerprint"
-            | "hassh-md5"
-            | "hasshserver-md5"
-            | "domain"
-            | "hostname"
-            | "email"
-            | "email-src"
-            | "email-dst"
-            | "target-email"
-            | "email-reply-to"
-            | "whois-registrant-email"
-            | "dns-soa-email"
-            | "vulnerability"
-    )
-}
-
-/// The value as iocx compares it: trimmed; hashes, names and e-mails lower
-/// case; IP addresses in canonical text with `/32` and `/128` dropped; the
-/// `AS` prefix removed from AS numbers.
-pub fn normalise_value(part_type: &str, raw: &str) -> String {
-    let value = raw.trim();
-    match part_class(part_type) {
-        PartClass::Ip => {
-            return match IpNet::parse(value) {
-                Some(net) => net.canonical_text(),
-                None => value.to_string(),
+            PartClass::Url => {
+                if let Some(host) = url_host_ref(&self.value) {
+                    f(KeyRef::Other(KeyRole::UrlHost, host));
+                }
             }
+            PartClass::Email => {
+                if let Some((_, domain)) = self.value.rsplit_once('@') {
+                    let domain = domain.trim_end_matches('.');
+                    if !domain.is_empty() {
+                        f(KeyRef::Other(KeyRole::EmailDomain, Cow::Borrowed(domain)));
+                    }
+                }
+            }
+            PartClass::Other => {}
         }
-        PartClass::Host => return value.trim_end_matches('.').to_ascii_lowercase(),
-        _ => {}
     }
-    if part_type == "AS" {
-        let digits = value
-            .strip_prefix("AS")
-            .or_else(|| value.strip_prefix("as"))
-            .unwrap_or(value);
-        return digits.trim().to_string();
-    }
-    if is_case_insensitive(part_type) {
-        if value.bytes().any(|b| b.is_ascii_uppercase()) {
-            return value.to_ascii_lowercase();
-        }
-        return value.to_string();
-    }
-    value.to_string()
-}
-
-/// The host of a URL, lower case, without user info, port or IPv6 brackets;
-/// IP hosts in canonical text. Scheme-less `host/path` URLs are accepted.
-pub fn url_host(url: &str) -> Option<String> {
-    let rest = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        None => url,
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(inner) = host_port.strip_prefix('[') {
-        inner.split(']').next().unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
-    };
-    let host = host.trim_end_matches('.');
-    if host.is_empty() {
-        return None;
-    }
-    if let Some(net) = IpNet::parse(host) {
-        return Some(net.canonical_text());
-    }
-    Some(host.to_ascii_lowercase())
-}
-
-/// The forms a value typed by a user may be stored under, most specific
-/// first and without duplicates: canonical IP text for addresses, else the
-/// value as typed and in lower case (hashes, names and e-mails are stored
-/// lower case; free text keeps its case).
-pub fn search_keys(value: &str) -> Vec<String> {
-    let value = value.trim();
-    if let Some(net) = IpNet::parse(value) {
-        return vec![net.canonical_text()];
-    }
-    let mut keys = vec![value.to_string()];
-    let lower = value.trim_end_matches('.').to_ascii_lowercase();
-    if lower != value {
-        keys.push(lower);
-    }
-    keys
 }
 
 #[cfg(test)]
@@ -366,22 +285,6 @@ mod tests {
     }
 
     #[test]
-    fn values_are_normalised_per_type() {
-        assert_eq!(normalise_value("ip-dst", "2001:DB8:0:0::1"), "2001:db8::1");
-        assert_eq!(normalise_value("ip-dst", "10.0.0.1/32"), "10.0.0.1");
-        assert_eq!(normalise_value("ip-src", "10.0.0.0/8"), "10.0.0.0/8");
-        assert_eq!(
-            normalise_value("md5", " D41D8CD98F00B204E9800998ECF8427E "),
-            "d41d8cd98f00b204e9800998ecf8427e"
-        );
-        assert_eq!(normalise_value("AS", "AS15169"), "15169");
-        assert_eq!(
-            normalise_value("url", "http://Evil.com/A"),
-            "http://Evil.com/A"
-        );
-    }
-
-    #[test]
     fn derived_keys_per_class() {
         let parts = attribute_parts("hostname", "www.evil.co.uk");
         assert!(parts[0].keys.contains(&CorrelationKey::Value(
@@ -405,22 +308,5 @@ mod tests {
         )));
         let parts = attribute_parts("ip-dst", "10.0.0.0/8");
         assert!(matches!(parts[0].keys[1], CorrelationKey::Network(n) if n.len == 8));
-    }
-
-    #[test]
-    fn search_keys_cover_stored_forms() {
-        assert_eq!(search_keys(" 10.0.0.1/32 "), ["10.0.0.1"]);
-        assert_eq!(search_keys("Evil.COM."), ["Evil.COM.", "evil.com"]);
-        assert_eq!(search_keys("abc"), ["abc"]);
-    }
-
-    #[test]
-    fn url_hosts() {
-        assert_eq!(
-            url_host("http://[2001:DB8::1]:80/x").as_deref(),
-            Some("2001:db8::1")
-        );
-        assert_eq!(url_host("evil.com/gate.php").as_deref(), Some("evil.com"));
-        assert_eq!(url_host("http:///path"), None);
     }
 }

@@ -28,15 +28,17 @@ mod engine;
 mod exclusion;
 mod graph;
 mod index;
+mod interner;
 mod keys;
 mod network;
+mod normalise;
 
 use std::fmt;
 use std::str::FromStr;
 
 pub use engine::{
-    correlate, Correlation, ExcludedValue, Holder, OverCorrelation, PostingSource, RelatedEvent,
-    SharedValue,
+    correlate, correlate_skipping, Correlation, ExcludedValue, Holder, OverCorrelation,
+    PostingSource, RelatedEvent, SharedValue,
 };
 pub use exclusion::{
     ExclusionError, ExclusionReason, ExclusionRule, Exclusions, Warninglist, WarninglistKind,
@@ -44,10 +46,11 @@ pub use exclusion::{
 pub use graph::{CorrelationGraph, GraphEdge};
 pub use index::{CorrelationIndex, EventId, Posting};
 pub use keys::{
-    attribute_parts, is_non_correlating, normalise_value, search_keys, url_host, AttributePart,
-    CorrelationKey, KeyRole, NON_CORRELATING_TYPES, PRIMARY_ONLY_COMPOSITES,
+    attribute_parts, is_non_correlating, AttributePart, CorrelationKey, KeyRole,
+    NON_CORRELATING_TYPES, PRIMARY_ONLY_COMPOSITES,
 };
 pub use network::{IpNet, NetworkIndex};
+pub use normalise::{normalise_value, search_keys, url_host};
 
 /// How two events are related through a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -5,9 +5,12 @@
 //! Networks live in one hash map per address family keyed by
 //! (prefix length, masked network), so a containment lookup probes only the
 //! prefix lengths actually present (at most 33 or 129). Single addresses live
-//! in an ordered map so a network's addresses are one range scan.
+//! in an ordered map keyed by (address, insertion number) so a network's
+//! addresses are one range scan, without a list allocated per address.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::fasthash::FastMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// An IPv4 or IPv6 network; a single address has the full prefix length.
@@ -123,16 +126,16 @@ pub struct NetworkIndex<T> {
 
 #[derive(Debug, Clone)]
 struct Family<T> {
-    networks: HashMap<(u8, u128), Vec<T>>,
+    networks: FastMap<(u8, u128), Vec<T>>,
     /// Bit `n` set when some network of prefix length `n` is present.
     lengths: [u64; 3],
-    addresses: BTreeMap<u128, Vec<T>>,
+    addresses: BTreeMap<(u128, u32), T>,
 }
 
 impl<T> Default for Family<T> {
     fn default() -> Self {
         Family {
-            networks: HashMap::new(),
+            networks: FastMap::default(),
             lengths: [0; 3],
             addresses: BTreeMap::new(),
         }
@@ -157,7 +160,8 @@ impl<T> NetworkIndex<T> {
     pub fn insert(&mut self, net: IpNet, payload: T) {
         let family = &mut self.families[net.v6 as usize];
         if net.is_single() {
-            family.addresses.entry(net.addr).or_default().push(payload);
+            let n = family.addresses.len() as u32;
+            family.addresses.insert((net.addr, n), payload);
         } else {
             family.lengths[net.len as usize / 64] |= 1 << (net.len % 64);
             family
@@ -186,12 +190,12 @@ impl<T> NetworkIndex<T> {
     /// Calls `f` for every payload of a single address inside `net`.
     pub fn for_each_address_inside(&self, net: &IpNet, mut f: impl FnMut(&T)) {
         let family = &self.families[net.v6 as usize];
-        for list in family
+        for payload in family
             .addresses
-            .range(net.addr..=net.last())
-            .map(|(_, l)| l)
+            .range((net.addr, 0)..=(net.last(), u32::MAX))
+            .map(|(_, p)| p)
         {
-            list.iter().for_each(&mut f);
+            f(payload);
         }
     }
 
@@ -200,7 +204,9 @@ impl<T> NetworkIndex<T> {
         if net.is_single()
             && self.families[net.v6 as usize]
                 .addresses
-                .contains_key(&net.addr)
+                .range((net.addr, 0)..=(net.addr, u32::MAX))
+                .next()
+                .is_some()
         {
             return true;
         }

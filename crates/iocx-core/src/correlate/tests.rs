@@ -361,3 +361,27 @@ fn graph_to_depth() {
     assert_eq!(deep.nodes.len(), 4);
     assert_eq!(deep.edges.len(), 3);
 }
+
+#[test]
+fn the_related_attribute_is_the_first_of_the_event_that_matches() {
+    // Postings come back newest first from the index and by id from the
+    // store; either way the link names the event's first matching attribute.
+    let index = CorrelationIndex::build(&[
+        event("a", &[("domain", "evil.com")]),
+        event(
+            "b",
+            &[
+                ("md5", "ff"),
+                ("hostname", "evil.com"),
+                ("domain", "EVIL.com"),
+            ],
+        ),
+    ]);
+    let found = index.related(0, &CorrelationOptions::default(), &Exclusions::new());
+    let links: Vec<(&str, u64)> = found.related[0]
+        .values
+        .iter()
+        .map(|v| (v.relation.name(), v.other.attribute))
+        .collect();
+    assert_eq!(links, [("exact", 1)]);
+}

@@ -1,0 +1,136 @@
+//! The index's string interner: every value, type and derived key stored
+//! once, numbered densely from 0.
+//!
+//! Interning is most of an index build, and most interned strings are new,
+//! so the general-purpose map cost twice: a lookup and then an insert, each
+//! hashing the string, plus an allocation per string. This table hashes once
+//! per call, probes once (linear probing over a power-of-two table), and
+//! keeps the bytes of all strings end to end in one buffer. A table slot
+//! holds the id with the top half of its hash, so a probe that meets another
+//! string is rejected there, without the cache misses of reading that
+//! string; each id's full hash is kept so growing never rehashes a string.
+
+use std::hash::BuildHasher;
+
+use crate::fasthash::FastState;
+
+/// Strings by dense id.
+#[derive(Debug, Clone)]
+pub(crate) struct Interner {
+    /// All strings, end to end.
+    bytes: String,
+    /// `ends[id]` is where string `id` ends in `bytes` (it starts where the
+    /// previous one ends).
+    ends: Vec<usize>,
+    hashes: Vec<u64>,
+    /// Open-addressing table of `(hash >> 32) << 32 | (id + 1)`; 0 is empty.
+    table: Vec<u64>,
+    state: FastState,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            bytes: String::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
+            table: vec![0; 16],
+            state: FastState::default(),
+        }
+    }
+}
+
+impl Interner {
+    /// The id of `s`, adding it if it is new.
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        let hash = self.state.hash_one(s);
+        let slot = match self.find(s, hash) {
+            Ok(id) => return id,
+            Err(slot) => slot,
+        };
+        let id = self.ends.len() as u32;
+        self.bytes.push_str(s);
+        self.ends.push(self.bytes.len());
+        self.hashes.push(hash);
+        self.table[slot] = slot_entry(hash, id);
+        // Keep the table at most half full so probe runs stay short.
+        if self.ends.len() * 2 > self.table.len() {
+            self.grow();
+        }
+        id
+    }
+
+    /// The id of `s`, if it was interned.
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.find(s, self.state.hash_one(s)).ok()
+    }
+
+    /// String `id`.
+    pub(crate) fn resolve(&self, id: u32) -> &str {
+        let id = id as usize;
+        let start = if id == 0 { 0 } else { self.ends[id - 1] };
+        &self.bytes[start..self.ends[id]]
+    }
+
+    /// `Ok(id)` when `s` is there, else `Err(empty slot)` where it would go.
+    fn find(&self, s: &str, hash: u64) -> Result<u32, usize> {
+        let mask = self.table.len() - 1;
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.table[slot] {
+                0 => return Err(slot),
+                entry if entry >> 32 == hash >> 32 => {
+                    let id = (entry as u32) - 1;
+                    if self.resolve(id) == s {
+                        return Ok(id);
+                    }
+                }
+                _ => {}
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = self.table.len() * 2;
+        let mask = size - 1;
+        let mut table = vec![0u64; size];
+        for (id, &hash) in self.hashes.iter().enumerate() {
+            let mut slot = hash as usize & mask;
+            while table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            table[slot] = slot_entry(hash, id as u32);
+        }
+        self.table = table;
+    }
+}
+
+/// A table slot for string `id` with hash `hash`.
+fn slot_entry(hash: u64, id: u32) -> u64 {
+    (hash >> 32) << 32 | (id as u64 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_dense_stable_and_round_trip() {
+        let mut interner = Interner::default();
+        let words: Vec<String> = (0..5_000).map(|i| format!("value-{i}")).collect();
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(interner.intern(w), i as u32);
+        }
+        assert_eq!(interner.intern(""), 5_000);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(interner.intern(w), i as u32, "again");
+            assert_eq!(interner.get(w), Some(i as u32));
+            assert_eq!(interner.resolve(i as u32), w);
+        }
+        assert_eq!(interner.resolve(5_000), "");
+        assert_eq!(interner.get(""), Some(5_000));
+        assert_eq!(interner.get("value-5000"), None);
+        assert_eq!(interner.ends.len(), 5_001);
+    }
+}
