@@ -206,6 +206,12 @@ pub const HOSTILE: &[Hostile] = &[
         name: "pct-scheme",
         unit: b"%3A%2F%2F",
     },
+    // Many lines, unlike the others: rows of a table whose header the
+    // file-name column guard looks for above every `.com` candidate.
+    Hostile {
+        name: "csv-rows",
+        unit: b"7,evil.com,x\n",
+    },
     Hostile {
         name: "dotted-suffixes",
         unit: b"com.net.org.co.uk.io.",
@@ -264,7 +270,12 @@ mod tests {
         for p in HOSTILE {
             let input = hostile_input(p, 1000);
             assert_eq!(input.len(), 1000, "{}", p.name);
-            assert!(!input.contains(&b'\n'), "{}", p.name);
+            assert_eq!(
+                input.contains(&b'\n'),
+                p.unit.contains(&b'\n'),
+                "{}",
+                p.name
+            );
             assert!(input.starts_with(&p.unit[..p.unit.len().min(1000)]));
         }
     }

@@ -18,7 +18,7 @@ use crate::{IndicatorKind, Match, Span};
 /// header row, the word before a value on the previous line). Chunked and
 /// streamed extraction give each piece this much of the text before it, so
 /// they decide exactly as one pass over the whole input does.
-pub const CONTEXT_LOOKBACK: usize = 8 << 10;
+pub const CONTEXT_LOOKBACK: usize = 128 << 10;
 
 /// What the scanners need to know of the configuration.
 #[derive(Clone, Copy, Debug)]

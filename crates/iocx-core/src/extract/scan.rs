@@ -26,6 +26,8 @@ pub(crate) struct Scanner<'v, 'h> {
     settings: &'v Settings,
     /// No token may start before this offset.
     floor: usize,
+    /// The table block the scan is in, for the file-name column guard.
+    tables: context::TableMemo,
     pub(crate) out: Vec<Found>,
 }
 
@@ -36,6 +38,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             text: view.text(),
             settings,
             floor: 0,
+            tables: context::TableMemo::default(),
             out: Vec::new(),
         }
     }
@@ -195,8 +198,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return;
         };
         // The guards are cheaper than the edit lookup, so they go first.
-        if context::rejects_domain(text, s, e, &domain, self.settings.strictness)
-            && !self.defanged(s, e)
+        if context::rejects_domain(
+            text,
+            s,
+            e,
+            &domain,
+            self.settings.strictness,
+            &mut self.tables,
+        ) && !self.defanged(s, e)
         {
             return;
         }
