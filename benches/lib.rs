@@ -287,7 +287,7 @@ mod tests {
         assert_eq!(buf, b"abc\nabc\nabc\n");
     }
 
-    /// The version guard reads the word on the line above a dotted quad
+    /// The version guard reads the word ending the line above a dotted quad
     /// (`version\n2.4.1.3`); chunks carry that context, so the parallel
     /// bench finds what the single-thread one finds (this once differed by
     /// one match on the repeated project corpus).

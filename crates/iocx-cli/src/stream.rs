@@ -73,8 +73,8 @@ where
             }
         }
         // `window[..context]` was reported already and is scanned again only
-        // as look-back text for the context guards (a table header, a label
-        // on the line above), so windows decide as one pass would.
+        // as look-back text for the context guards (a table's header row, a
+        // label on the line above), so windows decide as one pass would.
         let fresh = &window[context..];
         let Some(cut) = plan_stream_cut(fresh, at_eof, limits.max_line, limits.overlap) else {
             want =

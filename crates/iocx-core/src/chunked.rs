@@ -6,8 +6,8 @@
 //! No indicator contains a newline byte (`\n`), defanged forms included
 //! (`[.]`, `(dot)`, ` dot `, `[://]` and the rest are all written within one
 //! line), and the extractor decides about a candidate from its own line and
-//! at most [`CONTEXT_LOOKBACK`] bytes of text before that line (a table's
-//! header row, a label on the line above). Each chunk is therefore scanned
+//! the lines that start at most [`CONTEXT_LOOKBACK`] bytes before it (a
+//! table's header row, a version label ending the line above). Each chunk is therefore scanned
 //! together with the whole lines in the [`CONTEXT_LOOKBACK`] bytes before it,
 //! and only the matches that start inside the chunk are kept: that yields
 //! exactly the matches a single [`Extractor::find_all`] over the whole buffer
@@ -67,11 +67,15 @@ pub fn line_chunks(buf: &[u8], chunk_size: usize) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Where the text scanned with a piece starting at `start` begins: the start
-/// of the line holding the byte [`CONTEXT_LOOKBACK`] bytes before it.
+/// Where the text scanned with a piece starting at `start` (a line start)
+/// begins: the first line start at most [`CONTEXT_LOOKBACK`] bytes before
+/// it, so the context never exceeds that size.
 pub fn context_start(buf: &[u8], start: usize) -> usize {
     let at = start.saturating_sub(CONTEXT_LOOKBACK);
-    memchr::memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1)
+    if at == 0 {
+        return 0;
+    }
+    memchr::memchr(b'\n', &buf[at - 1..start]).map_or(start, |i| at + i)
 }
 
 /// Runs `find` over the line-aligned chunks of `buf` in parallel (rayon) and

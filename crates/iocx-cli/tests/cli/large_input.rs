@@ -44,7 +44,7 @@ fn report_lines(count: u64) -> (Vec<u8>, String) {
 
 #[test]
 fn files_split_into_tiny_chunks_give_the_same_matches() {
-    let (input, expected) = report_lines(600);
+    let (input, expected) = report_lines(200);
     let dir = scratch(&[("report.txt", &input)]);
     for chunk in ["16", "97", "1000", "100000"] {
         for threads in ["1", "2"] {
@@ -64,7 +64,7 @@ fn files_split_into_tiny_chunks_give_the_same_matches() {
 
 #[test]
 fn stdin_windows_do_not_lose_or_double_straddling_indicators() {
-    let (input, expected) = report_lines(600);
+    let (input, expected) = report_lines(200);
     let dir = scratch(&[]);
     for chunk in ["16", "97", "1000"] {
         let r = run_with_stdin(

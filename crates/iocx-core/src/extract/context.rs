@@ -199,15 +199,20 @@ const VERSION_WORDS: &[&str] = &[
 ];
 
 /// The word (ASCII letters only) that ends right before `at`, skipping spaces,
-/// quotes and `:`/`=` between them.
+/// quotes and `:`/`=` between them, and a line end: reports wrap prose, so
+/// `file version` may end the line above `2.4.1.3`. That line must start
+/// within [`CONTEXT_LOOKBACK`](super::CONTEXT_LOOKBACK) of `at`, the text
+/// chunked extraction carries.
 fn word_before(text: &[u8], at: usize) -> &[u8] {
     let mut e = at;
+    let mut crossed_line = false;
     while e > 0
         && matches!(
             text[e - 1],
             b' ' | b'\t' | b'"' | b'\'' | b':' | b'=' | b'`' | b'(' | b'.' | b'\n' | b'\r'
         )
     {
+        crossed_line |= text[e - 1] == b'\n';
         e -= 1;
     }
     let mut s = e;
@@ -215,6 +220,10 @@ fn word_before(text: &[u8], at: usize) -> &[u8] {
         s -= 1;
     }
     if s > 0 && text[s - 1].is_ascii_alphanumeric() {
+        return &[];
+    }
+    let floor = at.saturating_sub(super::CONTEXT_LOOKBACK);
+    if crossed_line && line_start_from(text, s, floor).is_none() {
         return &[];
     }
     &text[s..e]

@@ -14,10 +14,11 @@ pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};
 
-/// How far before a candidate's line the context guards may look (a table's
-/// header row, the word before a value on the previous line). Chunked and
-/// streamed extraction give each piece this much of the text before it, so
-/// they decide exactly as one pass over the whole input does.
+/// How far above a candidate's line the context guards may look (a table's
+/// header row, a version label at the end of the line above).
+/// Chunked and streamed extraction give each piece the lines in this much of
+/// the text before it, so they decide exactly as one pass over the whole
+/// input does.
 pub const CONTEXT_LOOKBACK: usize = 128 << 10;
 
 /// What the scanners need to know of the configuration.
