@@ -215,24 +215,27 @@ mod tests {
     /// as one pass over the whole input does.
     #[test]
     fn windows_keep_the_context_the_guards_read() {
-        let mut input = Vec::new();
+        // Tab-separated this time, with the label split from its value by a
+        // line end, as wrapped prose does.
+        let mut input = String::from("attachment\tsha1\n");
         for i in 0..40 {
-            input.extend_from_slice(
-                format!(
-                    "carries the file version\n2.4.1.{i} in its resources\n\
-                     | File name | Size |\n|---|---|\n| setup{i}.zip | 1 |\n| tool{i}.md | 2 |\n\
-                     seen at 10.0.0.{i} and evil{i}.com\n"
-                )
-                .as_bytes(),
-            );
+            input.push_str(&format!(
+                "report{i}.zip\t{:040x}\nbuild Version:\n10.0.{i}.1 shipped; see 10.1.{i}.9 and x{i}.org\n",
+                0xfeed_0000_u64 + i
+            ));
         }
+        let input = input.into_bytes();
         let extractor = iocx_core::Extractor::new();
         let whole: Vec<_> = extractor
             .find_all(&input)
             .into_iter()
             .map(|m| (m.span.start, m.span.end, m.value))
             .collect();
-        assert_eq!(whole.len(), 80, "{whole:?}");
+        // Per block: the digest, the unlabelled address and the domain; the
+        // file name and the version on the line above are not.
+        assert_eq!(whole.len(), 120, "{whole:?}");
+        assert_eq!(whole[0].2, format!("{:040x}", 0xfeed_0000_u64));
+        assert_eq!(whole[1].2, "10.1.0.9");
         for (step, window) in [(3, 8), (17, 40), (64, 100), (1000, 4096)] {
             let limits = StreamLimits {
                 window,
