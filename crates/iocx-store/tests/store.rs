@@ -280,3 +280,50 @@ fn exclusions_and_warninglists_persist() {
     let err = WarninglistFile::read_dir(&bad).unwrap_err().to_string();
     assert!(err.contains("x.json: line 2 column"), "{err}");
 }
+
+#[test]
+fn the_graph_from_the_store_matches_the_index() {
+    use iocx_core::correlate::CorrelationGraph;
+    let mut store = Store::open_in_memory().unwrap();
+    store.import(&sample_events(), &mut |_| {}).unwrap();
+    let (index, ids) = store.build_index().unwrap();
+    let options = CorrelationOptions::default();
+    let exclusions = Exclusions::new();
+    for depth in 0..4 {
+        let in_memory = CorrelationGraph::explore(&index, 0, depth, &options, &exclusions);
+        let from_store = CorrelationGraph::explore_with(ids[0] as u64, depth, |event| {
+            let row = store.event(event as i64)?.expect("stored");
+            store.correlate_event(&row, &options, &exclusions)
+        })
+        .unwrap();
+        let uuid = |e: u64| store.event(e as i64).unwrap().unwrap().uuid;
+        let store_view: Vec<(String, usize)> = from_store
+            .nodes
+            .iter()
+            .map(|&(e, d)| (uuid(e), d))
+            .collect();
+        let index_view: Vec<(String, usize)> = in_memory
+            .nodes
+            .iter()
+            .map(|&(e, d)| (index.uuid(e as u32).to_string(), d))
+            .collect();
+        assert_eq!(store_view, index_view, "depth {depth}");
+        let store_edges: Vec<(String, String, usize)> = from_store
+            .edges
+            .iter()
+            .map(|e| (uuid(e.from), uuid(e.to), e.shared))
+            .collect();
+        let index_edges: Vec<(String, String, usize)> = in_memory
+            .edges
+            .iter()
+            .map(|e| {
+                let u = |x: u64| index.uuid(x as u32).to_string();
+                (u(e.from), u(e.to), e.shared)
+            })
+            .collect();
+        assert_eq!(store_edges, index_edges, "depth {depth}");
+    }
+    // e1 reaches e2 and e3 directly, e4 through e3 and e5 through e4.
+    let deep = CorrelationGraph::explore(&index, 0, 3, &options, &exclusions);
+    assert_eq!(deep.nodes, [(0, 0), (1, 1), (2, 1), (3, 2), (4, 3)]);
+}

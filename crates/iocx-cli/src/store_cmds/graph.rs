@@ -1,6 +1,7 @@
 //! `iocx graph EVENT --format dot|json`: the correlation graph around an
 //! event, to a depth.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, Result};
@@ -34,31 +35,39 @@ pub struct GraphArgs {
     correlation: CorrelationArgs,
 }
 
-pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run(args: GraphArgs, store: &mut Store, out: &mut dyn Write) -> Result<Outcome> {
     let row = require_event(store, &args.event)?;
-    let (index, ids) = store.build_index()?;
-    let start = ids
-        .iter()
-        .position(|&id| id == row.id)
-        .context("the event vanished from the store during the query")? as u32;
     let exclusions = store.exclusions()?;
-    let graph = CorrelationGraph::explore(
-        &index,
-        start,
-        args.depth,
-        &args.correlation.options(),
-        &exclusions,
-    );
+    let options = args.correlation.options();
+    // Explored through the store's index lookups: only events within reach
+    // are read, however large the store.
+    let graph = CorrelationGraph::explore_with(row.id as u64, args.depth, |event| {
+        let row = store
+            .event(event as i64)?
+            .context("an event vanished from the store during the query")?;
+        anyhow::Ok(store.correlate_event(&row, &options, &exclusions)?)
+    })?;
+    let mut labels: HashMap<u64, (String, String)> = HashMap::new();
+    for &(event, _) in &graph.nodes {
+        let row = store
+            .event(event as i64)?
+            .context("an event vanished from the store during the query")?;
+        labels.insert(event, (row.uuid, row.info));
+    }
+    let label = |e: u64| {
+        let (uuid, info) = &labels[&e];
+        (uuid.as_str(), info.as_str())
+    };
     match args.format {
-        GraphFormat::Dot => out.write_all(graph.to_dot(&index).as_bytes())?,
+        GraphFormat::Dot => out.write_all(graph.to_dot(label).as_bytes())?,
         GraphFormat::Json => {
-            let graph = GraphJson {
+            let json = GraphJson {
                 nodes: graph
                     .nodes
                     .iter()
                     .map(|&(e, depth)| NodeJson {
-                        event: index.uuid(e),
-                        info: index.info(e),
+                        event: label(e).0,
+                        info: label(e).1,
                         depth,
                     })
                     .collect(),
@@ -66,14 +75,14 @@ pub fn run(args: GraphArgs, store: &Store, out: &mut dyn Write) -> Result<Outcom
                     .edges
                     .iter()
                     .map(|e| EdgeJson {
-                        from: index.uuid(e.from),
-                        to: index.uuid(e.to),
+                        from: label(e.from).0,
+                        to: label(e.to).0,
                         shared: e.shared,
                         relations: e.relations.iter().map(|r| r.name()).collect(),
                     })
                     .collect(),
             };
-            serde_json::to_writer_pretty(&mut *out, &graph)?;
+            serde_json::to_writer_pretty(&mut *out, &json)?;
             out.write_all(b"\n")?;
         }
     }

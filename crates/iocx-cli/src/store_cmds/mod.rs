@@ -117,7 +117,7 @@ fn dispatch(command: StoreCommand, db: Option<PathBuf>, out: &mut dyn Write) -> 
         StoreCommand::Search(args) => search::run(args, &open()?, out),
         StoreCommand::Lookup(args) => lookup::run(args, &open()?, out),
         StoreCommand::Events(args) => events::run(args, &open()?, out),
-        StoreCommand::Graph(args) => graph::run(args, &open()?, out),
+        StoreCommand::Graph(args) => graph::run(args, &mut open()?, out),
         StoreCommand::Exclude(cmd) => exclude::run(cmd, &mut open()?, out),
         StoreCommand::Warninglists(cmd) => warninglists::run(cmd, &mut open()?, out),
     }

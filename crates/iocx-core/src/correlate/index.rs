@@ -86,10 +86,9 @@ type Heads = [u32; KeyRole::ALL.len()];
 pub struct CorrelationIndex {
     events: Vec<IndexedEvent>,
     by_uuid: FastMap<Box<str>, EventId>,
-    strings: Interner,
+    /// Every string, with the heads of its posting chains.
+    strings: Interner<Heads>,
     chains: Chains,
-    /// Chain heads by interned string id.
-    heads: Vec<Heads>,
     networks: NetworkIndex<(Posting, u32)>,
     attribute_count: usize,
 }
@@ -154,16 +153,11 @@ impl CorrelationIndex {
         let Self {
             strings,
             chains,
-            heads,
             networks,
             ..
         } = self;
-        let mut push = |id: u32, role: KeyRole| {
-            let slot = id as usize;
-            if heads.len() <= slot {
-                heads.resize(slot + 1, [0; KeyRole::ALL.len()]);
-            }
-            chains.push(&mut heads[slot][role.code() as usize], posting);
+        let mut push = |strings: &mut Interner<Heads>, id: u32, role: KeyRole| {
+            chains.push(&mut strings.extra_mut(id)[role.code() as usize], posting);
         };
         for_each_part(&attribute.misp_type, &attribute.value, |part| {
             let value_id = if *part.value == *attribute.value {
@@ -171,10 +165,13 @@ impl CorrelationIndex {
             } else {
                 strings.intern(&part.value)
             };
-            push(value_id, KeyRole::Exact);
+            push(strings, value_id, KeyRole::Exact);
             part.for_each_key(|key| match key {
-                KeyRef::Own(role) => push(value_id, role),
-                KeyRef::Other(role, value) => push(strings.intern(&value), role),
+                KeyRef::Own(role) => push(strings, value_id, role),
+                KeyRef::Other(role, value) => {
+                    let id = strings.intern(&value);
+                    push(strings, id, role)
+                }
                 KeyRef::Network(net) => networks.insert(net, (posting, value_id)),
             });
         });
@@ -288,11 +285,7 @@ impl CorrelationIndex {
     pub fn events_with_value(&self, value: &str) -> Vec<Posting> {
         let mut hits = Vec::new();
         for key in search_keys(value) {
-            if let Some(heads) = self
-                .strings
-                .get(&key)
-                .and_then(|id| self.heads.get(id as usize))
-            {
+            if let Some((_, heads)) = self.strings.get_with_extra(&key) {
                 hits.extend(self.chains.iter(heads[KeyRole::Exact.code() as usize]));
             }
         }
@@ -340,13 +333,11 @@ impl PostingSource for IndexSource<'_> {
         let Some(id) = id else {
             return Ok(());
         };
-        if let Some(heads) = index.heads.get(id as usize) {
-            let head = heads[role.code() as usize];
-            out.extend(index.chains.iter(head).map(|(e, a)| Holder {
-                event: e as u64,
-                attribute: a as u64,
-            }));
-        }
+        let head = index.strings.extra(id)[role.code() as usize];
+        out.extend(index.chains.iter(head).map(|(e, a)| Holder {
+            event: e as u64,
+            attribute: a as u64,
+        }));
         Ok(())
     }
 

@@ -9,30 +9,42 @@
 //! holds the id with the top half of its hash, so a probe that meets another
 //! string is rejected there, without the cache misses of reading that
 //! string; each id's full hash is kept so growing never rehashes a string.
+//!
+//! Each string's entry holds its place in the buffer next to a caller's
+//! payload (the index keeps its posting-chain heads there), so the probe
+//! that finds a string has also fetched what the caller wants to know
+//! about it: one cache miss fewer per lookup, which is what a correlation
+//! query over a large index spends its time on.
 
 use std::hash::BuildHasher;
 
 use crate::fasthash::FastState;
 
-/// Strings by dense id.
+/// Strings by dense id, each with a payload `X`.
 #[derive(Debug, Clone)]
-pub(crate) struct Interner {
+pub(crate) struct Interner<X = ()> {
     /// All strings, end to end.
     bytes: String,
-    /// `ends[id]` is where string `id` ends in `bytes` (it starts where the
-    /// previous one ends).
-    ends: Vec<usize>,
+    entries: Vec<Entry<X>>,
     hashes: Vec<u64>,
     /// Open-addressing table of `(hash >> 32) << 32 | (id + 1)`; 0 is empty.
     table: Vec<u64>,
     state: FastState,
 }
 
-impl Default for Interner {
+/// Where a string is in the buffer, and its payload.
+#[derive(Debug, Clone)]
+struct Entry<X> {
+    start: usize,
+    len: u32,
+    extra: X,
+}
+
+impl<X> Default for Interner<X> {
     fn default() -> Self {
         Interner {
             bytes: String::new(),
-            ends: Vec::new(),
+            entries: Vec::new(),
             hashes: Vec::new(),
             table: vec![0; 16],
             state: FastState::default(),
@@ -40,24 +52,46 @@ impl Default for Interner {
     }
 }
 
-impl Interner {
-    /// The id of `s`, adding it if it is new.
+impl<X: Default> Interner<X> {
+    /// The id of `s`, adding it (with a default payload) if it is new.
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
         let hash = self.state.hash_one(s);
         let slot = match self.find(s, hash) {
             Ok(id) => return id,
             Err(slot) => slot,
         };
-        let id = self.ends.len() as u32;
+        let id = self.entries.len() as u32;
+        self.entries.push(Entry {
+            start: self.bytes.len(),
+            len: s.len() as u32,
+            extra: X::default(),
+        });
         self.bytes.push_str(s);
-        self.ends.push(self.bytes.len());
         self.hashes.push(hash);
         self.table[slot] = slot_entry(hash, id);
         // Keep the table at most half full so probe runs stay short.
-        if self.ends.len() * 2 > self.table.len() {
+        if self.entries.len() * 2 > self.table.len() {
             self.grow();
         }
         id
+    }
+}
+
+impl<X> Interner<X> {
+    /// The payload of string `id`.
+    pub(crate) fn extra(&self, id: u32) -> &X {
+        &self.entries[id as usize].extra
+    }
+
+    /// The payload of string `id`, to change.
+    pub(crate) fn extra_mut(&mut self, id: u32) -> &mut X {
+        &mut self.entries[id as usize].extra
+    }
+
+    /// The id of `s` with its payload, if it was interned.
+    pub(crate) fn get_with_extra(&self, s: &str) -> Option<(u32, &X)> {
+        let id = self.get(s)?;
+        Some((id, self.extra(id)))
     }
 
     /// The id of `s`, if it was interned.
@@ -67,9 +101,8 @@ impl Interner {
 
     /// String `id`.
     pub(crate) fn resolve(&self, id: u32) -> &str {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.bytes[start..self.ends[id]]
+        let entry = &self.entries[id as usize];
+        &self.bytes[entry.start..entry.start + entry.len as usize]
     }
 
     /// `Ok(id)` when `s` is there, else `Err(empty slot)` where it would go.
@@ -117,7 +150,7 @@ mod tests {
 
     #[test]
     fn ids_are_dense_stable_and_round_trip() {
-        let mut interner = Interner::default();
+        let mut interner: Interner = Interner::default();
         let words: Vec<String> = (0..5_000).map(|i| format!("value-{i}")).collect();
         for (i, w) in words.iter().enumerate() {
             assert_eq!(interner.intern(w), i as u32);
@@ -131,6 +164,6 @@ mod tests {
         assert_eq!(interner.resolve(5_000), "");
         assert_eq!(interner.get(""), Some(5_000));
         assert_eq!(interner.get("value-5000"), None);
-        assert_eq!(interner.ends.len(), 5_001);
+        assert_eq!(interner.entries.len(), 5_001);
     }
 }

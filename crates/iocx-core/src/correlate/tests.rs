@@ -348,7 +348,7 @@ fn graph_to_depth() {
     assert_eq!(graph.nodes, [(0, 0), (1, 1), (2, 2)]);
     assert_eq!(graph.edges.len(), 2);
     assert_eq!((graph.edges[1].from, graph.edges[1].to), (1, 2));
-    let dot = graph.to_dot(&index);
+    let dot = graph.to_dot(|e| (index.uuid(e as EventId), index.info(e as EventId)));
     assert!(
         dot.contains("\"a\" [label=\"info a\", style=bold];"),
         "{dot}"
