@@ -59,15 +59,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
     }
 
     fn push(&mut self, kind: IndicatorKind, value: String, start: usize, end: usize) -> &mut Found {
-        self.out.push(Found {
-            kind,
-            value,
-            start,
-            end,
-            port: None,
-            forced_defang: false,
-            part: false,
-        });
+        self.out.push(Found::new(kind, value, start, end));
         self.out.last_mut().expect("just pushed")
     }
 
