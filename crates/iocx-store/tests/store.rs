@@ -92,7 +92,7 @@ fn store_and_index_agree_on_every_event() {
                     r.shared,
                     r.values
                         .iter()
-                        .map(|v| (v.value.clone(), v.relation.to_string()))
+                        .map(|v| (v.value.to_string(), v.relation.to_string()))
                         .collect(),
                 )
             })
@@ -107,7 +107,7 @@ fn store_and_index_agree_on_every_event() {
                     r.shared,
                     r.values
                         .iter()
-                        .map(|v| (v.value.clone(), v.relation.to_string()))
+                        .map(|v| (v.value.to_string(), v.relation.to_string()))
                         .collect(),
                 )
             })
@@ -123,7 +123,7 @@ fn store_and_index_agree_on_every_event() {
     let relations: Vec<(String, String)> = found.related[0]
         .values
         .iter()
-        .map(|v| (v.value.clone(), v.relation.to_string()))
+        .map(|v| (v.value.to_string(), v.relation.to_string()))
         .collect();
     assert_eq!(
         relations,

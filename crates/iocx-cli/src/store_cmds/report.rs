@@ -40,8 +40,8 @@ pub fn related_views(store: &Store, found: &Correlation) -> Result<Vec<RelatedVi
         for shared in &related.values {
             let (_, other) = store.attribute(shared.other.attribute as i64)?;
             values.push(SharedView {
-                value: shared.value.clone(),
-                misp_type: shared.misp_type.clone(),
+                value: shared.value.to_string(),
+                misp_type: shared.misp_type.to_string(),
                 relation: shared.relation.name(),
                 other,
             });

@@ -6,6 +6,7 @@
 //! relation filter, "never within the same event" and the ranking.
 
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
 
 use super::exclusion::{ExclusionReason, Exclusions};
 use super::interner::Interner;
@@ -46,15 +47,36 @@ pub trait PostingSource {
         net: &IpNet,
         out: &mut Vec<(Holder, String)>,
     ) -> Result<(), Self::Error>;
+
+    /// Appends to `out` the holders of each key in turn, pushing to `ends`
+    /// where each key's holders end. The engine asks for all of a query's
+    /// keys at once: the default answers them one by one through
+    /// [`PostingSource::holders`], and an in-memory source answers in
+    /// passes over the batch, so the cache misses of different keys are in
+    /// flight together instead of queuing one behind the other.
+    fn holders_batch(
+        &mut self,
+        keys: &[(KeyRole, &str)],
+        out: &mut Vec<Holder>,
+        ends: &mut Vec<usize>,
+    ) -> Result<(), Self::Error> {
+        for &(role, value) in keys {
+            self.holders(role, value, out)?;
+            ends.push(out.len());
+        }
+        Ok(())
+    }
 }
 
 /// A value the queried event shares with a related event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedValue {
     /// The value on the queried side (a part of a composite, normalised).
-    pub value: String,
+    /// Shared, like the type, by every event the value relates to: a query
+    /// that meets thousands of events builds each string once.
+    pub value: Arc<str>,
     /// The MISP type of the attribute it came from.
-    pub misp_type: String,
+    pub misp_type: Arc<str>,
     /// How it relates.
     pub relation: Relation,
     /// The first attribute of the related event it relates to.
@@ -142,7 +164,7 @@ pub fn correlate_skipping<S: PostingSource>(
         skip,
         options,
         attributes,
-        values: Interner::default(),
+        values: Interner::with_capacity(attributes.len()),
         positions: Vec::new(),
         seen: FastMap::default(),
         per_event: FastMap::default(),
@@ -155,97 +177,136 @@ pub fn correlate_skipping<S: PostingSource>(
     if event_disabled {
         return Ok(Correlation::default());
     }
-    let mut holders = Vec::new();
-    let mut net_holders = Vec::new();
-    let mut failed = None;
+    // First every key of the query (applying exclusions and numbering the
+    // values), then one batch of lookups, then the holders considered in
+    // query order, so that what is reported first stays first.
+    let mut plan = Plan::with_capacity(attributes);
     for (position, attribute) in attributes.iter().enumerate() {
-        if attribute.disable_correlation || failed.is_some() {
+        if attribute.disable_correlation {
             continue;
         }
         for_each_part(&attribute.misp_type, &attribute.value, |part| {
-            if failed.is_some() {
-                return;
-            }
             let types = [part.part_type, attribute.misp_type.as_str()];
             if let Some(reason) = exclusions.check(&part.value, &types) {
                 run.exclude(&part.value, position, reason);
                 return;
             }
             let value_id = run.value_id(&part.value, position);
-            let mut result = lookup(
-                source,
-                &mut holders,
-                &mut run,
-                value_id,
-                KeyRole::Exact,
-                &part.value,
-            );
-            part.for_each_key(|key| {
-                if result.is_err() {
-                    return;
+            plan.key(options, value_id, KeyRole::Exact, &part.value);
+            part.for_each_key(|key| match key {
+                KeyRef::Own(role) => plan.key(options, value_id, role, &part.value),
+                KeyRef::Other(role, key_value) => {
+                    match exclusions.check(&key_value, derived_types(&key_value)) {
+                        Some(reason) => run.exclude(&key_value, position, reason),
+                        None => plan.key(options, value_id, role, &key_value),
+                    }
                 }
-                result = match key {
-                    KeyRef::Own(role) => {
-                        lookup(source, &mut holders, &mut run, value_id, role, &part.value)
-                    }
-                    KeyRef::Other(role, key_value) => {
-                        match exclusions.check(&key_value, derived_types(&key_value)) {
-                            Some(reason) => {
-                                run.exclude(&key_value, position, reason);
-                                Ok(())
-                            }
-                            None => {
-                                lookup(source, &mut holders, &mut run, value_id, role, &key_value)
-                            }
-                        }
-                    }
-                    KeyRef::Network(net) if options.relations.contains(Relation::Cidr) => {
-                        source.network_holders(&net, &mut net_holders).map(|()| {
-                            holders.clear();
-                            holders.extend(
-                                net_holders
-                                    .drain(..)
-                                    .filter(|(_, v)| {
-                                        exclusions.check(v, &["ip-dst", "ip-src"]).is_none()
-                                    })
-                                    .map(|(h, _)| h),
-                            );
-                            run.consider(value_id, Relation::Cidr, &holders);
-                        })
-                    }
-                    KeyRef::Network(_) => Ok(()),
-                };
+                KeyRef::Network(net) if options.relations.contains(Relation::Cidr) => {
+                    plan.steps.push(Step {
+                        value: value_id,
+                        relation: Relation::Cidr,
+                        lookup: Lookup::Network(net),
+                    })
+                }
+                KeyRef::Network(_) => {}
             });
-            if let Err(e) = result {
-                failed = Some(e);
-            }
         });
     }
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(run.finish()),
+
+    let keys: Vec<(KeyRole, &str)> = plan
+        .keys
+        .iter()
+        .map(|&(role, start, end)| (role, &plan.text[start..end]))
+        .collect();
+    let mut holders = Vec::with_capacity(keys.len());
+    let mut ends = Vec::with_capacity(keys.len());
+    source.holders_batch(&keys, &mut holders, &mut ends)?;
+
+    let mut net_holders = Vec::new();
+    let mut net_found = Vec::new();
+    for step in &plan.steps {
+        match step.lookup {
+            Lookup::Key(k) => {
+                let start = if k == 0 { 0 } else { ends[k - 1] };
+                run.consider(step.value, step.relation, &holders[start..ends[k]]);
+            }
+            Lookup::Network(net) => {
+                source.network_holders(&net, &mut net_holders)?;
+                net_found.clear();
+                net_found.extend(
+                    net_holders
+                        .drain(..)
+                        .filter(|(_, v)| exclusions.check(v, &["ip-dst", "ip-src"]).is_none())
+                        .map(|(h, _)| h),
+                );
+                run.consider(step.value, step.relation, &net_found);
+            }
+        }
     }
+    Ok(run.finish())
 }
 
-/// Looks up who holds `key_value` in the counterpart roles of `role` that
-/// the options count, and records what relates.
-fn lookup<S: PostingSource>(
-    source: &mut S,
-    holders: &mut Vec<Holder>,
-    run: &mut Run<'_, '_>,
-    value_id: u32,
-    role: KeyRole,
-    key_value: &str,
-) -> Result<(), S::Error> {
-    for &(holder_role, relation) in role.counterparts() {
-        if !run.options.relations.contains(relation) {
-            continue;
+/// The lookups of one query, in the order their answers are considered.
+struct Plan {
+    steps: Vec<Step>,
+    /// String keys as (role looked up, start, end in `text`).
+    keys: Vec<(KeyRole, usize, usize)>,
+    text: String,
+    /// Where the last key's text is in `text`.
+    last: (usize, usize),
+}
+
+struct Step {
+    value: u32,
+    relation: Relation,
+    lookup: Lookup,
+}
+
+enum Lookup {
+    /// The holders of `keys[i]`.
+    Key(usize),
+    /// The networks containing an address, or the addresses in a network.
+    Network(IpNet),
+}
+
+impl Plan {
+    /// A plan sized for `attributes`: a host name has five lookups, other
+    /// parts fewer, and growing these arrays cost more than reserving.
+    fn with_capacity(attributes: &[AttributeInput]) -> Plan {
+        let text: usize = attributes.iter().map(|a| a.value.len()).sum();
+        Plan {
+            steps: Vec::with_capacity(attributes.len() * 5),
+            keys: Vec::with_capacity(attributes.len() * 5),
+            text: String::with_capacity(text * 2),
+            last: (0, 0),
         }
-        holders.clear();
-        source.holders(holder_role, key_value, holders)?;
-        run.consider(value_id, relation, holders);
     }
-    Ok(())
+
+    /// Plans the lookups of `key_value` in the counterpart roles of `role`
+    /// that the options count.
+    fn key(&mut self, options: &CorrelationOptions, value: u32, role: KeyRole, key_value: &str) {
+        // A part's value comes as its exact key and then in its own other
+        // roles: keep its text once.
+        let (start, end) = match self.last {
+            (start, end) if self.text[start..end] == *key_value => (start, end),
+            _ => {
+                let start = self.text.len();
+                self.text.push_str(key_value);
+                self.last = (start, self.text.len());
+                self.last
+            }
+        };
+        for &(holder_role, relation) in role.counterparts() {
+            if options.relations.contains(relation) {
+                self.steps.push(Step {
+                    value,
+                    relation,
+                    lookup: Lookup::Key(self.keys.len()),
+                });
+                self.keys.push((holder_role, start, end));
+            }
+        }
+    }
 }
 
 /// The MISP types a derived key (a host, a domain) is checked as.
@@ -304,6 +365,9 @@ impl Run<'_, '_> {
     }
 
     fn consider(&mut self, value_id: u32, relation: Relation, holders: &[Holder]) {
+        if holders.is_empty() {
+            return;
+        }
         let skip = self.skip;
         let others = || holders.iter().filter(move |h| !skip(h.event));
         self.events.clear();
@@ -352,6 +416,23 @@ impl Run<'_, '_> {
         let values = &self.values;
         let positions = &self.positions;
         let attributes = self.attributes;
+        let mut texts: Vec<Option<(Arc<str>, Arc<str>)>> = vec![None; positions.len()];
+        let mut types: Vec<Arc<str>> = Vec::new();
+        let mut shared_value = |id: u32| -> (Arc<str>, Arc<str>) {
+            texts[id as usize]
+                .get_or_insert_with(|| {
+                    let misp_type = &attributes[positions[id as usize]].misp_type;
+                    let misp_type = match types.iter().find(|t| ***t == **misp_type) {
+                        Some(t) => t.clone(),
+                        None => {
+                            types.push(misp_type.as_str().into());
+                            types[types.len() - 1].clone()
+                        }
+                    };
+                    (values.resolve(id).into(), misp_type)
+                })
+                .clone()
+        };
         let mut related: Vec<RelatedEvent> = self
             .per_event
             .into_iter()
@@ -360,18 +441,23 @@ impl Run<'_, '_> {
                     (values.resolve(a.value), a.relation)
                         .cmp(&(values.resolve(b.value), b.relation))
                 });
-                let mut ids: Vec<u32> = links.iter().map(|l| l.value).collect();
-                ids.dedup();
+                let shared = 1 + links
+                    .windows(2)
+                    .filter(|w| w[0].value != w[1].value)
+                    .count();
                 RelatedEvent {
                     event,
-                    shared: ids.len(),
+                    shared,
                     values: links
                         .into_iter()
-                        .map(|link| SharedValue {
-                            value: values.resolve(link.value).to_string(),
-                            misp_type: attributes[positions[link.value as usize]].misp_type.clone(),
-                            relation: link.relation,
-                            other: link.other,
+                        .map(|link| {
+                            let (value, misp_type) = shared_value(link.value);
+                            SharedValue {
+                                value,
+                                misp_type,
+                                relation: link.relation,
+                                other: link.other,
+                            }
                         })
                         .collect(),
                 }

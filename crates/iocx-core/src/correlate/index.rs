@@ -295,6 +295,13 @@ impl CorrelationIndex {
     }
 }
 
+fn holder((event, attribute): Posting) -> Holder {
+    Holder {
+        event: event as u64,
+        attribute: attribute as u64,
+    }
+}
+
 /// The index as a [`PostingSource`] for the shared engine.
 struct IndexSource<'a> {
     index: &'a CorrelationIndex,
@@ -334,10 +341,49 @@ impl PostingSource for IndexSource<'_> {
             return Ok(());
         };
         let head = index.strings.extra(id)[role.code() as usize];
-        out.extend(index.chains.iter(head).map(|(e, a)| Holder {
-            event: e as u64,
-            attribute: a as u64,
-        }));
+        out.extend(index.chains.iter(head).map(holder));
+        Ok(())
+    }
+
+    fn holders_batch(
+        &mut self,
+        keys: &[(KeyRole, &str)],
+        out: &mut Vec<Holder>,
+        ends: &mut Vec<usize>,
+    ) -> Result<(), Infallible> {
+        let index = self.index;
+        // A part's value comes in several roles in a row: look each run of
+        // one string up once.
+        let mut strings: Vec<&str> = Vec::with_capacity(keys.len());
+        let mut which: Vec<u32> = Vec::with_capacity(keys.len());
+        for &(_, key) in keys {
+            if strings.last() != Some(&key) {
+                strings.push(key);
+            }
+            which.push(strings.len() as u32 - 1);
+        }
+        let mut ids = Vec::with_capacity(strings.len());
+        index.strings.get_batch(&strings, &mut ids);
+        let heads: Vec<u32> = keys
+            .iter()
+            .zip(&which)
+            .map(|(&(role, _), &at)| {
+                ids[at as usize].map_or(0, |id| index.strings.extra(id)[role.code() as usize])
+            })
+            .collect();
+        // Like the interner's passes: load each chain's first node for all
+        // keys before walking any chain.
+        let firsts: Vec<(Posting, u32)> = heads
+            .iter()
+            .map(|&head| index.chains.nodes[head as usize])
+            .collect();
+        for (&head, &(posting, next)) in heads.iter().zip(&firsts) {
+            if head != 0 {
+                out.push(holder(posting));
+                out.extend(index.chains.iter(next).map(holder));
+            }
+            ends.push(out.len());
+        }
         Ok(())
     }
 

@@ -42,11 +42,18 @@ struct Entry<X> {
 
 impl<X> Default for Interner<X> {
     fn default() -> Self {
+        Interner::with_capacity(0)
+    }
+}
+
+impl<X> Interner<X> {
+    /// An interner that takes `strings` strings before it grows its table.
+    pub(crate) fn with_capacity(strings: usize) -> Self {
         Interner {
             bytes: String::new(),
-            entries: Vec::new(),
-            hashes: Vec::new(),
-            table: vec![0; 16],
+            entries: Vec::with_capacity(strings),
+            hashes: Vec::with_capacity(strings),
+            table: vec![0; (strings * 2).next_power_of_two().max(16)],
             state: FastState::default(),
         }
     }
@@ -97,6 +104,70 @@ impl<X> Interner<X> {
     /// The id of `s`, if it was interned.
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
         self.find(s, self.state.hash_one(s)).ok()
+    }
+
+    /// The ids of `strings` (`None`: not interned), in passes over the
+    /// whole batch rather than one string after another. A lookup in a
+    /// large table misses the cache at its slot, at its entry and at its
+    /// bytes, each miss waiting for the one before; a pass that only loads
+    /// every string's home slot, then one that probes (now from cache) and
+    /// compares, lets the processor keep many misses of different strings
+    /// in flight, since nothing in one iteration waits for the last.
+    pub(crate) fn get_batch(&self, strings: &[&str], ids: &mut Vec<Option<u32>>) {
+        if self.entries.is_empty() {
+            ids.extend(strings.iter().map(|_| None));
+            return;
+        }
+        let mask = self.table.len() - 1;
+        let hashes: Vec<u64> = strings.iter().map(|s| self.state.hash_one(s)).collect();
+        let homes: Vec<u64> = hashes
+            .iter()
+            .map(|&hash| self.table[hash as usize & mask])
+            .collect();
+        // The first slot in each probe run whose tag matches: almost always
+        // the string itself, or nothing when the string is absent.
+        let candidates: Vec<Option<u32>> = hashes
+            .iter()
+            .zip(&homes)
+            .map(|(&hash, &home)| {
+                let mut slot = hash as usize & mask;
+                let mut entry = home;
+                loop {
+                    match entry {
+                        0 => return None,
+                        e if e >> 32 == hash >> 32 => return Some((e as u32) - 1),
+                        _ => {}
+                    }
+                    slot = (slot + 1) & mask;
+                    entry = self.table[slot];
+                }
+            })
+            .collect();
+        // Where each candidate's bytes are, then their first byte: loads
+        // with no branch on what they find, so they overlap too.
+        let spans: Vec<(usize, usize)> = candidates
+            .iter()
+            .map(|&candidate| {
+                let entry = &self.entries[candidate.unwrap_or(0) as usize];
+                (entry.start, entry.start + entry.len as usize)
+            })
+            .collect();
+        let bytes = self.bytes.as_bytes();
+        ids.extend(
+            strings
+                .iter()
+                .zip(&hashes)
+                .zip(&candidates)
+                .zip(&spans)
+                .map(
+                    |(((s, &hash), &candidate), &(start, end))| match candidate {
+                        Some(id) if &bytes[start..end] == s.as_bytes() => Some(id),
+                        // Another string with the same tag: rare, so the plain probe.
+                        Some(_) => self.find(s, hash).ok(),
+                        None => None,
+                    },
+                ),
+        );
     }
 
     /// String `id`.
@@ -165,5 +236,20 @@ mod tests {
         assert_eq!(interner.get(""), Some(5_000));
         assert_eq!(interner.get("value-5000"), None);
         assert_eq!(interner.entries.len(), 5_001);
+    }
+
+    #[test]
+    fn batch_lookup_agrees_with_single_lookups() {
+        let mut interner: Interner = Interner::default();
+        for i in 0..20_000 {
+            interner.intern(&format!("v{i}"));
+        }
+        let probes: Vec<String> = (0..30_000).step_by(7).map(|i| format!("v{i}")).collect();
+        let probes: Vec<&str> = probes.iter().map(String::as_str).collect();
+        let mut ids = Vec::new();
+        interner.get_batch(&probes, &mut ids);
+        let single: Vec<Option<u32>> = probes.iter().map(|p| interner.get(p)).collect();
+        assert_eq!(ids, single);
+        assert!(ids.iter().any(Option::is_none) && ids.iter().any(Option::is_some));
     }
 }

@@ -139,11 +139,21 @@ pub fn url_host(url: &str) -> Option<String> {
 
 /// [`url_host`], borrowing from `url` when the host needs no change.
 pub(crate) fn url_host_ref(url: &str) -> Option<Cow<'_, str>> {
-    let rest = match url.find("://") {
+    // Byte scans: the general substring and char-set searchers cost more
+    // to set up than these short values take to walk.
+    let bytes = url.as_bytes();
+    let scheme_end = (0..bytes.len().saturating_sub(2))
+        .filter(|&i| bytes[i] == b':')
+        .find(|&i| bytes[i + 1] == b'/' && bytes[i + 2] == b'/');
+    let rest = match scheme_end {
         Some(i) => &url[i + 3..],
         None => url,
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority_end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(inner) = host_port.strip_prefix('[') {
         inner.split(']').next().unwrap_or("")

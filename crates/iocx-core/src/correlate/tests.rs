@@ -36,7 +36,7 @@ fn related_with(
                 r.shared,
                 r.values
                     .into_iter()
-                    .map(|v| (v.value, v.relation.name()))
+                    .map(|v| (v.value.to_string(), v.relation.name()))
                     .collect(),
             )
         })
