@@ -101,7 +101,12 @@ impl CorrelationIndex {
 
     /// Builds an index over `events`, numbered in order.
     pub fn build<'a>(events: impl IntoIterator<Item = &'a EventInput>) -> CorrelationIndex {
+        let events: Vec<&EventInput> = events.into_iter().collect();
         let mut index = CorrelationIndex::new();
+        // About one string per attribute (values recur, derived keys add).
+        let attributes: usize = events.iter().map(|e| e.attributes.len()).sum();
+        index.strings.reserve(attributes);
+        index.events.reserve(events.len());
         for event in events {
             index.add_event(event);
         }
