@@ -310,20 +310,18 @@ fn holder((event, attribute): Posting) -> Holder {
 /// The index as a [`PostingSource`] for the shared engine.
 struct IndexSource<'a> {
     index: &'a CorrelationIndex,
-    /// The last string looked up and its id: the engine asks for one value
-    /// in several roles in a row, and comparing it costs less than hashing.
-    last: Option<(String, Option<u32>)>,
 }
 
 impl<'a> IndexSource<'a> {
     fn new(index: &'a CorrelationIndex) -> Self {
-        IndexSource { index, last: None }
+        IndexSource { index }
     }
 }
 
 impl PostingSource for IndexSource<'_> {
     type Error = Infallible;
 
+    /// One key on its own; the engine asks in batches (below).
     fn holders(
         &mut self,
         role: KeyRole,
@@ -331,22 +329,9 @@ impl PostingSource for IndexSource<'_> {
         out: &mut Vec<Holder>,
     ) -> Result<(), Infallible> {
         let index = self.index;
-        let id = match &mut self.last {
-            Some((last, id)) if last == value => *id,
-            cache => {
-                let id = index.strings.get(value);
-                let (last, slot) = cache.get_or_insert_with(|| (String::new(), None));
-                last.clear();
-                last.push_str(value);
-                *slot = id;
-                id
-            }
-        };
-        let Some(id) = id else {
-            return Ok(());
-        };
-        let head = index.strings.extra(id)[role.code() as usize];
-        out.extend(index.chains.iter(head).map(holder));
+        if let Some((_, heads)) = index.strings.get_with_extra(value) {
+            out.extend(index.chains.iter(heads[role.code() as usize]).map(holder));
+        }
         Ok(())
     }
 
@@ -413,5 +398,50 @@ impl PostingSource for IndexSource<'_> {
             index.networks.for_each_address_inside(net, &mut push);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_answers_as_single_lookups_do() {
+        let events: Vec<EventInput> = (0..50)
+            .map(|e| EventInput {
+                uuid: format!("e{e}"),
+                info: format!("event {e}"),
+                disable_correlation: false,
+                attributes: (0..40)
+                    .map(|a| {
+                        let n = (e * 7 + a) % 90;
+                        match a % 3 {
+                            0 => AttributeInput::new("domain", &format!("d{n}.example.com")),
+                            1 => AttributeInput::new("url", &format!("http://d{n}.example.com/x")),
+                            _ => AttributeInput::new("hostname", &format!("www.d{n}.example.com")),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let index = CorrelationIndex::build(&events);
+        let names: Vec<String> = (0..120).map(|n| format!("d{n}.example.com")).collect();
+        let keys: Vec<(KeyRole, &str)> = names
+            .iter()
+            .flat_map(|n| KeyRole::ALL.iter().map(move |&role| (role, n.as_str())))
+            .collect();
+        let mut source = IndexSource::new(&index);
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        source.holders_batch(&keys, &mut out, &mut ends).unwrap();
+        let mut start = 0;
+        let mut hits = 0;
+        for (&(role, value), &end) in keys.iter().zip(&ends) {
+            let mut single = Vec::new();
+            source.holders(role, value, &mut single).unwrap();
+            assert_eq!(out[start..end], single[..], "{role:?} {value}");
+            hits += single.len();
+            start = end;
+        }
+        assert!(hits > 0 && names.len() * KeyRole::ALL.len() == ends.len());
     }
 }
