@@ -121,7 +121,12 @@ impl CorrelationIndex {
         // Attributes of one type tend to come in runs; remembering the last
         // type saves a hash lookup per attribute.
         let mut last_type: Option<(&str, u32)> = None;
-        for (position, attribute) in event.attributes.iter().enumerate() {
+        let mut values = Vec::with_capacity(event.attributes.len());
+        self.strings.intern_batch(
+            event.attributes.iter().map(|a| a.value.as_str()),
+            &mut values,
+        );
+        for ((position, attribute), &value) in event.attributes.iter().enumerate().zip(&values) {
             let misp_type = match last_type {
                 Some((t, id)) if t == attribute.misp_type => id,
                 _ => {
@@ -130,7 +135,6 @@ impl CorrelationIndex {
                     id
                 }
             };
-            let value = self.strings.intern(&attribute.value);
             attributes.push(IndexedAttribute {
                 misp_type,
                 value,

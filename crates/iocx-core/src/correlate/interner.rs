@@ -62,7 +62,33 @@ impl<X> Interner<X> {
 impl<X: Default> Interner<X> {
     /// The id of `s`, adding it (with a default payload) if it is new.
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        let hash = self.state.hash_one(s);
+        self.intern_hashed(s, self.hash(s))
+    }
+
+    /// The ids of `strings`, adding those that are new, in two passes: the
+    /// first only hashes each string and loads its home slot, so those
+    /// cache misses overlap (nothing in one iteration waits for another)
+    /// and the second finds the slots it probes in cache.
+    pub(crate) fn intern_batch<'s>(
+        &mut self,
+        strings: impl Iterator<Item = &'s str> + Clone,
+        ids: &mut Vec<u32>,
+    ) {
+        let hashes: Vec<u64> = strings.clone().map(|s| self.hash(s)).collect();
+        let mask = self.table.len() - 1;
+        let touched = hashes
+            .iter()
+            .fold(0u64, |acc, &hash| acc ^ self.table[hash as usize & mask]);
+        std::hint::black_box(touched);
+        ids.extend(
+            strings
+                .zip(hashes)
+                .map(|(s, hash)| self.intern_hashed(s, hash)),
+        );
+    }
+
+    /// [`Interner::intern`] with the string's hash already computed.
+    fn intern_hashed(&mut self, s: &str, hash: u64) -> u32 {
         let slot = match self.find(s, hash) {
             Ok(id) => return id,
             Err(slot) => slot,
@@ -119,7 +145,11 @@ impl<X> Interner<X> {
 
     /// The id of `s`, if it was interned.
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
-        self.find(s, self.state.hash_one(s)).ok()
+        self.find(s, self.hash(s)).ok()
+    }
+
+    fn hash(&self, s: &str) -> u64 {
+        self.state.hash_one(s)
     }
 
     /// The ids of `strings` (`None`: not interned), in passes over the
@@ -135,7 +165,7 @@ impl<X> Interner<X> {
             return;
         }
         let mask = self.table.len() - 1;
-        let hashes: Vec<u64> = strings.iter().map(|s| self.state.hash_one(s)).collect();
+        let hashes: Vec<u64> = strings.iter().map(|s| self.hash(s)).collect();
         let homes: Vec<u64> = hashes
             .iter()
             .map(|&hash| self.table[hash as usize & mask])
