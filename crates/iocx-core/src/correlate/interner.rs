@@ -42,20 +42,22 @@ struct Entry<X> {
 
 impl<X> Default for Interner<X> {
     fn default() -> Self {
-        Interner::with_capacity(0)
+        Interner {
+            bytes: String::new(),
+            entries: Vec::new(),
+            hashes: Vec::new(),
+            table: vec![0; 16],
+            state: FastState::default(),
+        }
     }
 }
 
 impl<X> Interner<X> {
     /// An interner that takes `strings` strings before it grows its table.
     pub(crate) fn with_capacity(strings: usize) -> Self {
-        Interner {
-            bytes: String::new(),
-            entries: Vec::with_capacity(strings),
-            hashes: Vec::with_capacity(strings),
-            table: vec![0; (strings * 2).next_power_of_two().max(16)],
-            state: FastState::default(),
-        }
+        let mut interner = Interner::default();
+        interner.reserve(strings);
+        interner
     }
 }
 
@@ -119,11 +121,7 @@ impl<X> Interner<X> {
         self.entries.reserve(additional);
         self.hashes.reserve(additional);
         if wanted * 2 > self.table.len() {
-            let mut size = self.table.len();
-            while wanted * 2 > size {
-                size *= 2;
-            }
-            self.rebuild(size);
+            self.rebuild((wanted * 2).next_power_of_two());
         }
     }
 
