@@ -4,6 +4,7 @@
 //! anchor-free [`tokens`] passes over it, then maps every candidate back to
 //! input offsets, drops kinds that were not asked for and sorts by position.
 
+mod classify;
 mod context;
 mod host;
 mod network;
@@ -207,22 +208,34 @@ impl Extractor {
         {
             tokens::find_hashes(text, &mut found);
         }
-        if self.reports(IndicatorKind::Cve) {
-            tokens::find_cves(text, &mut found);
-        }
-        if self.reports(IndicatorKind::Asn) {
-            tokens::find_asns(text, &mut found);
+        let (cves, asns) = (
+            self.reports(IndicatorKind::Cve),
+            self.reports(IndicatorKind::Asn),
+        );
+        if cves || asns {
+            tokens::find_cves_and_asns(text, cves, asns, &mut found);
         }
         found.retain(|f| self.reports(f.kind));
-        // In view order, so the offsets map back in one forward walk.
-        found.sort_by_key(|f| f.start);
+        // In view order, so the offsets map back in one forward walk. The
+        // candidates are a few sorted runs (one per pass); ordering their
+        // small keys and then moving each candidate once costs much less
+        // than a stable sort shuffling the candidates themselves.
+        // Keyed as the output is ordered, so that the output rarely needs a
+        // sort of its own (the map from view to input is monotonic).
+        let mut order: Vec<_> = found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.start, std::cmp::Reverse(f.end), f.kind, i))
+            .collect();
+        order.sort();
         let mut map = view.sequential();
-        let mut matches: Vec<Match> = found
+        let mut matches: Vec<Match> = order
             .into_iter()
-            .map(|f| {
+            .map(|(.., i)| {
+                let f = &mut found[i];
                 let (start, end, edited) = map.map(f.start, f.end);
                 let value = if self.refang {
-                    f.value
+                    std::mem::take(&mut f.value)
                 } else {
                     ascii_string(&haystack[start..end])
                 };
@@ -235,13 +248,12 @@ impl Extractor {
                 }
             })
             .collect();
-        matches.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.span.end), a.kind).cmp(&(
-                b.span.start,
-                std::cmp::Reverse(b.span.end),
-                b.kind,
-            ))
-        });
+        let key = |m: &Match| (m.span.start, std::cmp::Reverse(m.span.end), m.kind);
+        // In order already unless two view offsets inside one defang token
+        // map to the same input offset.
+        if !matches.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+            matches.sort_by_key(key);
+        }
         matches.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
         matches
     }

@@ -1,5 +1,5 @@
 //! The anchor scanner: one pass over the refanged view that stops only at
-//! `.`, `:` and `@` (found with `memchr3`) and grows each anchor into the
+//! `.`, `:` and `@` (found by a [`classify`] pass) and grows each anchor into the
 //! token around it: a URL (at `://`), an e-mail (at `@`), an IPv6 address or
 //! ssdeep hash (at `:`), an IPv4 address, CIDR, domain or scheme-less URL (at
 //! `.`).
@@ -11,6 +11,7 @@
 
 use std::net::IpAddr;
 
+use super::classify;
 use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
 use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
@@ -47,15 +48,17 @@ impl<'v, 'h> Scanner<'v, 'h> {
     pub(crate) fn run(&mut self) {
         let text = self.text;
         let mut pos = 0;
-        while let Some(off) = memchr::memchr3(b'.', b':', b'@', &text[pos..]) {
-            let p = pos + off;
+        classify::for_each::<classify::Anchor>(text, |p| {
+            if p < pos {
+                return; // inside a token a handler already took
+            }
             let next = match text[p] {
                 b'.' => self.at_dot(p),
                 b':' => self.at_colon(p),
                 _ => self.at_at(p),
             };
             pos = next.max(p + 1);
-        }
+        });
     }
 
     fn push(&mut self, kind: IndicatorKind, value: String, start: usize, end: usize) -> &mut Found {

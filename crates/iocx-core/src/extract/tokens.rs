@@ -3,8 +3,9 @@
 //!
 //! Hex digests are found by sampling: a run of at least 32 hex digits covers
 //! two consecutive multiples of 16, so the pass reads one byte in 16 and only
-//! grows a run where both samples are hex. CVEs and ASNs are found with SIMD
-//! substring search for `v`/`V` and `AS`.
+//! grows a run where both samples are hex. CVEs and ASNs share one
+//! [`classify`](super::classify) pass that stops only at `cve` (any case)
+//! and `AS`.
 
 use super::Found;
 use crate::IndicatorKind;
@@ -108,82 +109,86 @@ fn digits(text: &[u8], at: usize) -> usize {
         .count()
 }
 
-/// Appends every `CVE-YYYY-NNNN…` identifier in `text` to `out`.
-pub(crate) fn find_cves(text: &[u8], out: &mut Vec<Found>) {
-    // Three SIMD substring searches for the ways reports write the prefix;
-    // searching for its rarest letter alone (`v`) stopped once per hundred
-    // bytes of prose, and a case-insensitive automaton has no fast prefilter.
-    let mut starts: Vec<usize> = [&b"CVE"[..], b"cve", b"Cve"]
-        .iter()
-        .flat_map(|p| memchr::memmem::find_iter(text, p))
-        .collect();
-    starts.sort_unstable();
-    for s in starts {
-        let v = s + 1;
-        if s > 0 && glued(text.get(s - 1)) {
-            continue;
+/// Appends every CVE identifier and AS number in `text` to `out`.
+pub(crate) fn find_cves_and_asns(text: &[u8], cves: bool, asns: bool, out: &mut Vec<Found>) {
+    super::classify::for_each::<super::classify::CveOrAsnStart>(text, |s| {
+        if text[s] == b'A' {
+            if asns {
+                asn_at(text, s, out);
+            }
+        } else if cves {
+            cve_at(text, s, out);
         }
-        let d1 = dash_len(text, v + 2);
-        if d1 == 0 {
-            continue;
-        }
-        let y = v + 2 + d1;
-        if digits(text, y) != 4 || !matches!(&text[y..y + 2], b"19" | b"20") {
-            continue;
-        }
-        let d2 = dash_len(text, y + 4);
-        if d2 == 0 {
-            continue;
-        }
-        let n = y + 4 + d2;
-        let count = digits(text, n);
-        if !(4..=7).contains(&count) || glued(text.get(n + count)) {
-            continue;
-        }
-        let value = format!(
-            "CVE-{}-{}",
-            std::str::from_utf8(&text[y..y + 4]).unwrap_or_default(),
-            std::str::from_utf8(&text[n..n + count]).unwrap_or_default()
-        );
-        out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
-    }
+    });
 }
 
-/// Appends every `AS15169` / `ASN 15169` / `ASN: 15169` in `text` to `out`.
-pub(crate) fn find_asns(text: &[u8], out: &mut Vec<Found>) {
-    for s in memchr::memmem::find_iter(text, b"AS") {
-        if s > 0 && glued(text.get(s - 1)) {
-            continue;
-        }
-        let mut at = s + 2;
-        let long = text.get(at) == Some(&b'N');
-        if long {
-            at += 1;
-            if text.get(at) == Some(&b':') {
-                at += 1;
-            }
-            if text.get(at) == Some(&b' ') {
-                at += 1;
-            }
-        }
-        let count = digits(text, at);
-        if count == 0 || count > 10 || text[at] == b'0' || glued(text.get(at + count)) {
-            continue;
-        }
-        let number: u64 = std::str::from_utf8(&text[at..at + count])
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(u64::MAX);
-        if number > u64::from(u32::MAX) {
-            continue;
-        }
-        out.push(Found::new(
-            IndicatorKind::Asn,
-            format!("AS{number}"),
-            s,
-            at + count,
-        ));
+/// A `CVE-YYYY-NNNN…` identifier at `s`, written `CVE`, `cve` or `Cve`.
+fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
+    if !matches!(&text[s..s + 3], b"CVE" | b"cve" | b"Cve") {
+        return;
     }
+    let v = s + 1;
+    if s > 0 && glued(text.get(s - 1)) {
+        return;
+    }
+    let d1 = dash_len(text, v + 2);
+    if d1 == 0 {
+        return;
+    }
+    let y = v + 2 + d1;
+    if digits(text, y) != 4 || !matches!(&text[y..y + 2], b"19" | b"20") {
+        return;
+    }
+    let d2 = dash_len(text, y + 4);
+    if d2 == 0 {
+        return;
+    }
+    let n = y + 4 + d2;
+    let count = digits(text, n);
+    if !(4..=7).contains(&count) || glued(text.get(n + count)) {
+        return;
+    }
+    let value = format!(
+        "CVE-{}-{}",
+        std::str::from_utf8(&text[y..y + 4]).unwrap_or_default(),
+        std::str::from_utf8(&text[n..n + count]).unwrap_or_default()
+    );
+    out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
+}
+
+/// `AS15169` / `ASN 15169` / `ASN: 15169` at `s`.
+fn asn_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
+    if s > 0 && glued(text.get(s - 1)) {
+        return;
+    }
+    let mut at = s + 2;
+    let long = text.get(at) == Some(&b'N');
+    if long {
+        at += 1;
+        if text.get(at) == Some(&b':') {
+            at += 1;
+        }
+        if text.get(at) == Some(&b' ') {
+            at += 1;
+        }
+    }
+    let count = digits(text, at);
+    if count == 0 || count > 10 || text[at] == b'0' || glued(text.get(at + count)) {
+        return;
+    }
+    let number: u64 = std::str::from_utf8(&text[at..at + count])
+        .ok()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(u64::MAX);
+    if number > u64::from(u32::MAX) {
+        return;
+    }
+    out.push(Found::new(
+        IndicatorKind::Asn,
+        format!("AS{number}"),
+        s,
+        at + count,
+    ));
 }
 
 #[cfg(test)]
@@ -194,6 +199,14 @@ mod tests {
         let mut out = Vec::new();
         f(text.as_bytes(), &mut out);
         out.into_iter().map(|f| f.value).collect()
+    }
+
+    fn find_cves(text: &[u8], out: &mut Vec<Found>) {
+        find_cves_and_asns(text, true, false, out);
+    }
+
+    fn find_asns(text: &[u8], out: &mut Vec<Found>) {
+        find_cves_and_asns(text, false, true, out);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use std::cell::RefCell;
 
-use memchr::memmem;
+use super::classify;
 
 /// The view's bytes: the input itself, or an edited copy.
 enum Text<'h> {
@@ -112,13 +112,18 @@ impl<'h> View<'h> {
     /// Builds the view of `raw`.
     pub(crate) fn new(raw: &'h [u8]) -> View<'h> {
         let mut pending = Vec::new();
-        find_bracketed(raw, &mut pending);
-        find_backslashes_and_half_brackets(raw, &mut pending);
-        find_wide_dots(raw, &mut pending);
-        find_words(raw, &mut pending);
-        find_underscore_schemes(raw, &mut pending);
-        find_percent_separators(raw, &mut pending);
-        find_terminal_escapes(raw, &mut pending);
+        classify::for_each::<classify::DefangStart>(raw, |i| {
+            let out = &mut pending;
+            match raw[i] {
+                b'[' | b'(' | b'{' => bracketed_at(raw, i, out),
+                b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
+                0xE3 | 0xEF => wide_dot_at(raw, i, out),
+                0x1B => terminal_escape_at(raw, i, out),
+                b'%' => percent_separator_at(raw, i, out),
+                b'_' => underscore_scheme_at(raw, i, out),
+                _ => word_at(raw, i, out),
+            }
+        });
         if pending.is_empty() {
             return View {
                 text: Text::Borrowed(raw),
@@ -257,124 +262,120 @@ impl SequentialMap<'_> {
 }
 
 /// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
-/// when it joins two labels.
-fn find_bracketed(raw: &[u8], out: &mut Vec<Pending>) {
-    for open in memchr::memchr3_iter(b'[', b'(', b'{', raw) {
-        let close = match raw[open] {
-            b'[' => b']',
-            b'(' => b')',
-            _ => b'}',
-        };
-        let mut i = open + 1;
-        while i < raw.len() && raw[i] == b' ' && i - open < 3 {
-            i += 1;
-        }
-        let inner_start = i;
-        let limit = (inner_start + 4).min(raw.len());
-        let Some(rel) = raw[inner_start..limit].iter().position(|&b| b == close) else {
-            // A half bracket: `evil[.com`.
-            if raw[open] == b'['
-                && raw.get(open + 1) == Some(&b'.')
-                && open > 0
-                && is_label_byte(raw[open - 1])
-                && raw.get(open + 2).is_some_and(|&b| is_label_byte(b))
-            {
-                out.push(Pending {
-                    start: open,
-                    end: open + 1,
-                    with: b"",
-                });
-            }
-            continue;
-        };
-        let mut inner_end = inner_start + rel;
-        let end = inner_end + 1;
-        while inner_end > inner_start && raw[inner_end - 1] == b' ' {
-            inner_end -= 1;
-        }
-        let inner = &raw[inner_start..inner_end];
-        let Some(&(_, with)) = BRACKETED
-            .iter()
-            .find(|(tok, _)| inner.eq_ignore_ascii_case(tok))
-        else {
-            continue;
-        };
-        let (mut start, mut stop) = (open, end);
-        // `[.]` and `[@]` written tight are unambiguous; other forms only
-        // count where they join two words (`(.)` alone in prose is not a dot).
-        let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
-        if with == b"." || with == b"@" {
-            let before = open.checked_sub(1).map(|i| raw[i]);
-            let after = raw.get(end).copied();
-            // Spaced forms only with square brackets: `regex (.) to` is prose.
-            let square = raw[open] == b'[';
-            let spaced_before =
-                square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
-            let spaced_after = square
-                && after == Some(b' ')
-                && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
-            let joins_before = before.is_some_and(is_label_byte) || spaced_before;
-            let joins_after = after.is_some_and(is_label_byte) || spaced_after;
-            if !(tight || joins_before && joins_after) {
-                continue;
-            }
-            if spaced_before && joins_after {
-                start -= 1;
-            }
-            if spaced_after && joins_before {
-                stop += 1;
-            }
-        }
-        out.push(Pending {
-            start,
-            end: stop,
-            with,
-        });
+/// when it joins two labels, for the bracket at `open`.
+fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
+    let close = match raw[open] {
+        b'[' => b']',
+        b'(' => b')',
+        _ => b'}',
+    };
+    let mut i = open + 1;
+    while i < raw.len() && raw[i] == b' ' && i - open < 3 {
+        i += 1;
     }
+    let inner_start = i;
+    let limit = (inner_start + 4).min(raw.len());
+    let Some(rel) = raw[inner_start..limit].iter().position(|&b| b == close) else {
+        // A half bracket: `evil[.com`.
+        if raw[open] == b'['
+            && raw.get(open + 1) == Some(&b'.')
+            && open > 0
+            && is_label_byte(raw[open - 1])
+            && raw.get(open + 2).is_some_and(|&b| is_label_byte(b))
+        {
+            out.push(Pending {
+                start: open,
+                end: open + 1,
+                with: b"",
+            });
+        }
+        return;
+    };
+    let mut inner_end = inner_start + rel;
+    let end = inner_end + 1;
+    while inner_end > inner_start && raw[inner_end - 1] == b' ' {
+        inner_end -= 1;
+    }
+    let inner = &raw[inner_start..inner_end];
+    let Some(&(_, with)) = BRACKETED
+        .iter()
+        .find(|(tok, _)| inner.eq_ignore_ascii_case(tok))
+    else {
+        return;
+    };
+    let (mut start, mut stop) = (open, end);
+    // `[.]` and `[@]` written tight are unambiguous; other forms only
+    // count where they join two words (`(.)` alone in prose is not a dot).
+    let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
+    if with == b"." || with == b"@" {
+        let before = open.checked_sub(1).map(|i| raw[i]);
+        let after = raw.get(end).copied();
+        // Spaced forms only with square brackets: `regex (.) to` is prose.
+        let square = raw[open] == b'[';
+        let spaced_before =
+            square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
+        let spaced_after =
+            square && after == Some(b' ') && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
+        let joins_before = before.is_some_and(is_label_byte) || spaced_before;
+        let joins_after = after.is_some_and(is_label_byte) || spaced_after;
+        if !(tight || joins_before && joins_after) {
+            return;
+        }
+        if spaced_before && joins_after {
+            start -= 1;
+        }
+        if spaced_after && joins_before {
+            stop += 1;
+        }
+    }
+    out.push(Pending {
+        start,
+        end: stop,
+        with,
+    });
 }
 
-/// `evil\.com`, `http:\/\/x`, `http:\\x`, and the half bracket `evil.]com`.
-fn find_backslashes_and_half_brackets(raw: &[u8], out: &mut Vec<Pending>) {
-    for i in memchr::memchr2_iter(b'\\', b']', raw) {
-        let prev = i.checked_sub(1).map(|p| raw[p]);
-        let next = raw.get(i + 1).copied();
-        if raw[i] == b']' {
-            if prev == Some(b'.')
-                && i >= 2
-                && is_label_byte(raw[i - 2])
-                && next.is_some_and(is_label_byte)
-            {
-                out.push(Pending {
-                    start: i,
-                    end: i + 1,
-                    with: b"",
-                });
-            }
-            continue;
-        }
-        match next {
-            Some(b'.')
-                if prev.is_some_and(|b| b.is_ascii_alphanumeric())
-                    && raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) =>
-            {
-                out.push(Pending {
-                    start: i,
-                    end: i + 1,
-                    with: b"",
-                });
-            }
-            Some(b'/') => out.push(Pending {
+/// `evil\.com`, `http:\/\/x`, `http:\\x` for the backslash at `i`, and the
+/// half bracket `evil.]com` for the `]` at `i`.
+fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    let prev = i.checked_sub(1).map(|p| raw[p]);
+    let next = raw.get(i + 1).copied();
+    if raw[i] == b']' {
+        if prev == Some(b'.')
+            && i >= 2
+            && is_label_byte(raw[i - 2])
+            && next.is_some_and(is_label_byte)
+        {
+            out.push(Pending {
                 start: i,
                 end: i + 1,
                 with: b"",
-            }),
-            Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
-                start: i,
-                end: i + 2,
-                with: b"//",
-            }),
-            _ => {}
+            });
         }
+        return;
+    }
+    match next {
+        Some(b'.')
+            if prev.is_some_and(|b| b.is_ascii_alphanumeric())
+                && raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) =>
+        {
+            out.push(Pending {
+                start: i,
+                end: i + 1,
+                with: b"",
+            });
+        }
+        Some(b'/') => out.push(Pending {
+            start: i,
+            end: i + 1,
+            with: b"",
+        }),
+        Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
+            start: i,
+            end: i + 2,
+            with: b"//",
+        }),
+        _ => {}
     }
 }
 
@@ -387,124 +388,118 @@ fn scheme_before(raw: &[u8], colon: usize) -> bool {
     colon - s >= 3
 }
 
-/// Ideographic and full-width dots (`。` `．` `・`) and the full-width at (`＠`).
-fn find_wide_dots(raw: &[u8], out: &mut Vec<Pending>) {
-    for i in memchr::memchr2_iter(0xE3, 0xEF, raw) {
-        let seq = &raw[i..raw.len().min(i + 3)];
-        let with: &'static [u8] = match seq {
-            [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => b".",
-            [0xEF, 0xBC, 0xA0] => b"@",
-            _ => continue,
-        };
-        let joins = i > 0
-            && is_label_byte(raw[i - 1])
-            && raw.get(i + 3).is_some_and(|b| b.is_ascii_alphanumeric());
-        if joins {
-            out.push(Pending {
-                start: i,
-                end: i + 3,
-                with,
-            });
-        }
+/// An ideographic or full-width dot (`。` `．` `・`) or the full-width at
+/// (`＠`) whose lead byte is at `i`.
+fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    let seq = &raw[i..raw.len().min(i + 3)];
+    let with: &'static [u8] = match seq {
+        [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => b".",
+        [0xEF, 0xBC, 0xA0] => b"@",
+        _ => return,
+    };
+    let joins = i > 0
+        && is_label_byte(raw[i - 1])
+        && raw.get(i + 3).is_some_and(|b| b.is_ascii_alphanumeric());
+    if joins {
+        out.push(Pending {
+            start: i,
+            end: i + 3,
+            with,
+        });
     }
 }
 
-/// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a host.
-fn find_words(raw: &[u8], out: &mut Vec<Pending>) {
-    for (needle, with) in [
-        (&b" dot "[..], &b"."[..]),
-        (b" DOT ", b"."),
-        (b" AT ", b"@"),
-    ] {
-        for i in memmem::find_iter(raw, needle) {
-            let end = i + needle.len();
-            let after_ok = raw.get(end).is_some_and(|b| b.is_ascii_alphanumeric());
-            if !after_ok || i == 0 || !raw[i - 1].is_ascii_alphanumeric() {
-                continue;
-            }
-            if with == b"." {
-                let mut w = i;
-                while w > 0 && is_label_byte(raw[w - 1]) {
-                    w -= 1;
-                }
-                let word = &raw[w..i];
-                if DOT_STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s)) {
-                    continue;
-                }
-                // The right side must continue as a host: a label and then a
-                // TLD-looking end, not a sentence.
-                let mut e = end;
-                while e < raw.len() && is_label_byte(raw[e]) {
-                    e += 1;
-                }
-                let right = String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase();
-                // `the escaped dot is regex syntax`: English words that are TLDs.
-                if DOT_STOPWORDS_RIGHT.contains(&right.as_str()) {
-                    continue;
-                }
-                if !crate::psl::is_tld(&right)
-                    && !eq_ignore_case(raw, e, b" dot ")
-                    && raw.get(e) != Some(&b'.')
-                {
-                    continue;
-                }
-            }
-            out.push(Pending {
-                start: i,
-                end,
-                with,
-            });
-        }
+/// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a
+/// host, starting with the space at `i`.
+fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    let (needle, with): (&[u8], &'static [u8]) = match raw.get(i + 1) {
+        Some(b'd') => (b" dot ", b"."),
+        Some(b'D') => (b" DOT ", b"."),
+        _ => (b" AT ", b"@"),
+    };
+    if !raw[i..].starts_with(needle) {
+        return;
     }
-}
-
-/// `http__evil.com`: a scheme followed by two underscores.
-fn find_underscore_schemes(raw: &[u8], out: &mut Vec<Pending>) {
-    for i in memmem::find_iter(raw, b"__") {
-        if i == 0 || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S') || !scheme_before(raw, i) {
-            continue;
-        }
-        if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
-            out.push(Pending {
-                start: i,
-                end: i + 2,
-                with: b"://",
-            });
-        }
+    let end = i + needle.len();
+    let after_ok = raw.get(end).is_some_and(|b| b.is_ascii_alphanumeric());
+    if !after_ok || i == 0 || !raw[i - 1].is_ascii_alphanumeric() {
+        return;
     }
-}
-
-/// `https%3A%2F%2Fevil.com`: a percent-encoded scheme separator.
-fn find_percent_separators(raw: &[u8], out: &mut Vec<Pending>) {
-    for i in memmem::find_iter(raw, b"%3") {
-        if eq_ignore_case(raw, i, b"%3a%2f%2f") && scheme_before(raw, i) {
-            out.push(Pending {
-                start: i,
-                end: i + 9,
-                with: b"://",
-            });
+    if with == b"." {
+        let mut w = i;
+        while w > 0 && is_label_byte(raw[w - 1]) {
+            w -= 1;
         }
-    }
-}
-
-/// ANSI terminal escapes (`ESC [ 1 m`) in pasted console output become a
-/// space, so `\x1b[1mevil.com` reads as `evil.com`.
-fn find_terminal_escapes(raw: &[u8], out: &mut Vec<Pending>) {
-    for i in memchr::memchr_iter(0x1B, raw) {
-        if raw.get(i + 1) != Some(&b'[') {
-            continue;
+        let word = &raw[w..i];
+        if DOT_STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+            return;
         }
-        let mut e = i + 2;
-        while e < raw.len() && e - i < 16 && (raw[e].is_ascii_digit() || raw[e] == b';') {
+        // The right side must continue as a host: a label and then a
+        // TLD-looking end, not a sentence.
+        let mut e = end;
+        while e < raw.len() && is_label_byte(raw[e]) {
             e += 1;
         }
-        if raw.get(e).is_some_and(u8::is_ascii_alphabetic) {
-            out.push(Pending {
-                start: i,
-                end: e + 1,
-                with: b" ",
-            });
+        let right = String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase();
+        // `the escaped dot is regex syntax`: English words that are TLDs.
+        if DOT_STOPWORDS_RIGHT.contains(&right.as_str()) {
+            return;
         }
+        if !crate::psl::is_tld(&right)
+            && !eq_ignore_case(raw, e, b" dot ")
+            && raw.get(e) != Some(&b'.')
+        {
+            return;
+        }
+    }
+    out.push(Pending {
+        start: i,
+        end,
+        with,
+    });
+}
+
+/// `http__evil.com`: a scheme followed by the two underscores at `i`.
+fn underscore_scheme_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    if i == 0 || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S') || !scheme_before(raw, i) {
+        return;
+    }
+    if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        out.push(Pending {
+            start: i,
+            end: i + 2,
+            with: b"://",
+        });
+    }
+}
+
+/// `https%3A%2F%2Fevil.com`: a percent-encoded scheme separator at `i`.
+fn percent_separator_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    if eq_ignore_case(raw, i, b"%3a%2f%2f") && scheme_before(raw, i) {
+        out.push(Pending {
+            start: i,
+            end: i + 9,
+            with: b"://",
+        });
+    }
+}
+
+/// An ANSI terminal escape (`ESC [ 1 m`) at `i` in pasted console output
+/// becomes a space, so `\x1b[1mevil.com` reads as `evil.com`.
+fn terminal_escape_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    if raw.get(i + 1) != Some(&b'[') {
+        return;
+    }
+    let mut e = i + 2;
+    while e < raw.len() && e - i < 16 && (raw[e].is_ascii_digit() || raw[e] == b';') {
+        e += 1;
+    }
+    if raw.get(e).is_some_and(u8::is_ascii_alphabetic) {
+        out.push(Pending {
+            start: i,
+            end: e + 1,
+            with: b" ",
+        });
     }
 }
 

@@ -1,0 +1,271 @@
+//! Byte classification: one SIMD pass that finds every position where some
+//! recogniser could start, instead of one `memchr`/`memmem` pass per token.
+//!
+//! The refanged view used to look for its defang tokens with ten searches
+//! (`[` `(` `{`, `\` `]`, two lead bytes of wide dots, ` dot `, ` DOT `,
+//! ` AT `, `__`, `%3`, ESC), and the CVE and ASN recognisers with four more;
+//! each read the whole input, and the substring searches stopped at every
+//! frequent letter of their needle. A [`Class`] instead says, for 32
+//! positions at once, which ones its recognisers want to see: a handful of
+//! byte comparisons on four overlapping loads (so a position can depend on
+//! the three bytes after it), one mask. Prose yields an empty mask for most
+//! blocks, so the pass costs about one instruction per byte.
+//!
+//! Each class has a scalar twin that decides one position the same way: it
+//! serves CPUs without AVX2 and the last bytes of the input, and the tests
+//! hold the two to the same answers on arbitrary bytes. The recognisers
+//! still check every candidate in full; a class only needs to be a superset
+//! of the positions they would accept.
+
+/// A set of positions decided from the byte there and the three after it.
+pub(crate) trait Class {
+    /// True when the recognisers want to see `text[i]`.
+    fn at(text: &[u8], i: usize) -> bool;
+
+    /// The mask of [`Class::at`] for positions `0..32` of `block`.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2, and `block` must be readable for
+    /// `32 + 3` bytes.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2_mask(block: *const u8) -> u32;
+}
+
+/// The bytes the mask of a block may look at beyond its 32 positions.
+const LOOKAHEAD: usize = 3;
+
+/// Calls `f` with every position of `text` in `C`, in increasing order.
+pub(crate) fn for_each<C: Class>(text: &[u8], f: impl FnMut(usize)) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present.
+            unsafe { for_each_avx2::<C>(text, f) };
+            return;
+        }
+    }
+    for_each_scalar::<C>(text, 0, f);
+}
+
+fn for_each_scalar<C: Class>(text: &[u8], from: usize, mut f: impl FnMut(usize)) {
+    for i in from..text.len() {
+        if C::at(text, i) {
+            f(i);
+        }
+    }
+}
+
+/// The whole loop carries the target feature, so that the class's mask
+/// (and its constants) are inlined into it rather than called per block.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn for_each_avx2<C: Class>(text: &[u8], mut f: impl FnMut(usize)) {
+    let mut i = 0;
+    while i + 32 + LOOKAHEAD <= text.len() {
+        // SAFETY: AVX2 is present (the caller's promise), and `i + 35 <= len`.
+        let mut mask = unsafe { C::avx2_mask(text.as_ptr().add(i)) };
+        while mask != 0 {
+            f(i + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        i += 32;
+    }
+    for_each_scalar::<C>(text, i, f);
+}
+
+fn byte(text: &[u8], i: usize) -> u8 {
+    text.get(i).copied().unwrap_or(0)
+}
+
+/// Where a defang token may start in raw input: a bracket (`[.]`, `(dot)`,
+/// `{@}`), a backslash or half bracket (`evil\.com`, `evil.]com`), the lead
+/// byte of a wide dot or at (`。` `．` `・` `＠`), an ANSI escape, a percent
+/// sign (`%3A%2F%2F`), a doubled underscore (`http__`) and the space before
+/// ` dot `, ` DOT ` or ` AT `.
+pub(crate) struct DefangStart;
+
+impl Class for DefangStart {
+    fn at(text: &[u8], i: usize) -> bool {
+        let b = text[i];
+        matches!(
+            b,
+            b'[' | b'(' | b'{' | b'\\' | b']' | 0xE3 | 0xEF | 0x1B | b'%'
+        ) || b == b'_' && byte(text, i + 1) == b'_'
+            || b == b' '
+                && matches!(
+                    [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)],
+                    [b'd', b'o', b't'] | [b'D', b'O', b'T'] | [b'A', b'T', b' ']
+                )
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn avx2_mask(block: *const u8) -> u32 {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller guarantees 35 readable bytes.
+        let (v0, v1, v2, v3) = unsafe {
+            (
+                _mm256_loadu_si256(block.cast()),
+                _mm256_loadu_si256(block.add(1).cast()),
+                _mm256_loadu_si256(block.add(2).cast()),
+                _mm256_loadu_si256(block.add(3).cast()),
+            )
+        };
+        macro_rules! eq {
+            ($v:expr, $b:expr) => {
+                _mm256_cmpeq_epi8($v, _mm256_set1_epi8($b as i8))
+            };
+        }
+        let or = |a, b| _mm256_or_si256(a, b);
+        let and = |a, b| _mm256_and_si256(a, b);
+        let singles = or(
+            or(
+                or(eq!(v0, b'['), eq!(v0, b'(')),
+                or(eq!(v0, b'{'), eq!(v0, b'\\')),
+            ),
+            or(
+                or(eq!(v0, b']'), eq!(v0, 0xE3u8)),
+                or(or(eq!(v0, 0xEFu8), eq!(v0, 0x1Bu8)), eq!(v0, b'%')),
+            ),
+        );
+        let underscores = and(eq!(v0, b'_'), eq!(v1, b'_'));
+        let dot = and(and(eq!(v1, b'd'), eq!(v2, b'o')), eq!(v3, b't'));
+        let upper_dot = and(and(eq!(v1, b'D'), eq!(v2, b'O')), eq!(v3, b'T'));
+        let at = and(and(eq!(v1, b'A'), eq!(v2, b'T')), eq!(v3, b' '));
+        let words = and(eq!(v0, b' '), or(or(dot, upper_dot), at));
+        _mm256_movemask_epi8(or(or(singles, underscores), words)) as u32
+    }
+}
+
+/// The anchors of the scanner in the refanged view: `.`, `:` and `@`.
+/// Walking their mask replaces a `memchr3` call per anchor, whose start-up
+/// cost was most of its price at one anchor every fifty bytes.
+pub(crate) struct Anchor;
+
+impl Class for Anchor {
+    fn at(text: &[u8], i: usize) -> bool {
+        matches!(text[i], b'.' | b':' | b'@')
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn avx2_mask(block: *const u8) -> u32 {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller guarantees 35 readable bytes.
+        let v = unsafe { _mm256_loadu_si256(block.cast()) };
+        let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
+        _mm256_movemask_epi8(_mm256_or_si256(
+            _mm256_or_si256(eq(b'.'), eq(b':')),
+            eq(b'@'),
+        )) as u32
+    }
+}
+
+/// Where a CVE identifier (`CVE`, `cve`, `Cve`, any case here) or an AS
+/// number (`AS`) may start in the refanged view.
+pub(crate) struct CveOrAsnStart;
+
+impl Class for CveOrAsnStart {
+    fn at(text: &[u8], i: usize) -> bool {
+        let b = text[i];
+        let next = byte(text, i + 1);
+        b == b'A' && next == b'S'
+            || b.eq_ignore_ascii_case(&b'c')
+                && next.eq_ignore_ascii_case(&b'v')
+                && byte(text, i + 2).eq_ignore_ascii_case(&b'e')
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn avx2_mask(block: *const u8) -> u32 {
+        use std::arch::x86_64::*;
+        // SAFETY: the caller guarantees 35 readable bytes.
+        let (v0, v1, v2) = unsafe {
+            (
+                _mm256_loadu_si256(block.cast()),
+                _mm256_loadu_si256(block.add(1).cast()),
+                _mm256_loadu_si256(block.add(2).cast()),
+            )
+        };
+        // Setting bit 5 folds ASCII upper case onto lower case; the bytes it
+        // also folds (`C` ← `c`, `v` ← `V` …) are exactly the ones wanted.
+        let fold = |v| _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+        macro_rules! eq {
+            ($v:expr, $b:expr) => {
+                _mm256_cmpeq_epi8($v, _mm256_set1_epi8($b as i8))
+            };
+        }
+        let cve = _mm256_and_si256(
+            _mm256_and_si256(eq!(fold(v0), b'c'), eq!(fold(v1), b'v')),
+            eq!(fold(v2), b'e'),
+        );
+        let asn = _mm256_and_si256(eq!(v0, b'A'), eq!(v1, b'S'));
+        _mm256_movemask_epi8(_mm256_or_si256(cve, asn)) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn positions<C: Class>(text: &[u8]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for_each::<C>(text, |i| out.push(i));
+        out
+    }
+
+    fn scalar_positions<C: Class>(text: &[u8]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for_each_scalar::<C>(text, 0, |i| out.push(i));
+        out
+    }
+
+    #[test]
+    fn defang_starts() {
+        let text = b"a[.]b (dot) x\\.y z.]w \xE3\x80\x82 \x1b[1m %3A a__b a_b \
+                     x dot y x DOT y a AT b a Dot b a At b";
+        let found: Vec<u8> = positions::<DefangStart>(text)
+            .into_iter()
+            .map(|i| text[i])
+            .collect();
+        assert_eq!(found, b"[](\\]\xE3\x1b[%_   ".to_vec());
+    }
+
+    #[test]
+    fn cve_and_asn_starts() {
+        let text = b"CVE-1 cve-2 Cve-3 cVE-4 cv AS1 As2 as3 HAS";
+        let found: Vec<&[u8]> = positions::<CveOrAsnStart>(text)
+            .into_iter()
+            .map(|i| &text[i..i + 2])
+            .collect();
+        assert_eq!(found, [b"CV", b"cv", b"Cv", b"cV", b"AS", b"AS"]);
+    }
+
+    // Bytes the classes care about, so random text hits them often.
+    fn soup() -> impl Strategy<Value = Vec<u8>> {
+        let alphabet: Vec<u8> = b"[](){}\\%_ dotDOTATcveCVEsS.x\x1b\xE3\xEF\x80".to_vec();
+        proptest::collection::vec(
+            prop_oneof![proptest::sample::select(alphabet), any::<u8>()],
+            0..300,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn simd_agrees_with_scalar(text in soup()) {
+            prop_assert_eq!(
+                positions::<DefangStart>(&text),
+                scalar_positions::<DefangStart>(&text)
+            );
+            prop_assert_eq!(positions::<Anchor>(&text), scalar_positions::<Anchor>(&text));
+            prop_assert_eq!(
+                positions::<CveOrAsnStart>(&text),
+                scalar_positions::<CveOrAsnStart>(&text)
+            );
+        }
+    }
+}
