@@ -8,10 +8,11 @@
 //! dotted token in the input (`e.g.`, `file.exe`, `System.Net` …), so the
 //! lookup is on the hot path. The crate walks a trie with byte comparisons
 //! and compares case-sensitively, so each question also needed a lower-cased
-//! copy. This matcher keeps every rule and every suffix of a rule in one hash
-//! map keyed by the lower-case ASCII name: a lookup walks the name's labels
-//! from the right, one hash probe per label, and most non-domains fail on the
-//! first probe (their last label is not a TLD) without allocating. Unicode
+//! copy. This matcher keeps every rule and every suffix of a rule in one
+//! hash table keyed by the lower-case ASCII name: a lookup walks the name's
+//! bytes once from the right, extending one hash as it goes, with one probe
+//! per label, and most non-domains fail on the first probe (their last
+//! label is not a TLD) without allocating or copying. Unicode
 //! rules are stored as punycode A-labels, the form the extractor produces.
 //! The algorithm is the list's own: the longest matching rule wins, `*.x`
 //! matches any one label under `x`, `!y.x` is an exception to such a
@@ -34,9 +35,114 @@ struct Entry {
     parent: bool,
 }
 
-// Hashed with the fast hasher: a lookup per label of every dotted token
-// the extractor meets made SipHash a visible cost.
-static LIST: LazyLock<FastMap<String, Entry>> = LazyLock::new(|| {
+/// The list as an open-addressing table over one arena of names.
+///
+/// The hash is a polynomial over the bytes taken right to left, so
+/// `suffix_len` extends it one byte at a time as it walks a name leftwards
+/// and probes each suffix without hashing it again from scratch; bytes are
+/// folded to lower case as they are hashed and compared, so callers need no
+/// lower-cased copy. The table is fixed once built and its keys come from
+/// the list, not from input, so crafted input can at worst walk the longest
+/// probe sequence of this one table.
+struct Table {
+    slots: Vec<Slot>,
+    names: Vec<u8>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The finished hash; 0 marks an empty slot.
+    hash: u64,
+    start: u32,
+    len: u32,
+    entry: Entry,
+}
+
+/// A hash of a byte string built by adding bytes at its front.
+#[derive(Clone, Copy)]
+struct RightHash {
+    sum: u64,
+    power: u64,
+}
+
+impl RightHash {
+    const BASE: u64 = 0x100_0000_01b3;
+
+    fn new() -> RightHash {
+        RightHash { sum: 0, power: 1 }
+    }
+
+    fn push_front(&mut self, b: u8) {
+        let b = u64::from(b.to_ascii_lowercase()) + 1;
+        self.sum = self.sum.wrapping_add(b.wrapping_mul(self.power));
+        self.power = self.power.wrapping_mul(Self::BASE);
+    }
+
+    fn finish(self) -> u64 {
+        // Spread the high bits of the sum into the low bits that pick a slot.
+        let x = self.sum.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (x ^ (x >> 29)) | 1
+    }
+
+    fn of(name: &[u8]) -> u64 {
+        let mut h = RightHash::new();
+        for &b in name.iter().rev() {
+            h.push_front(b);
+        }
+        h.finish()
+    }
+}
+
+impl Table {
+    fn build(map: FastMap<String, Entry>) -> Table {
+        let size = (map.len() * 2).next_power_of_two();
+        let mut table = Table {
+            slots: vec![Slot::default(); size],
+            names: Vec::new(),
+        };
+        for (name, entry) in map {
+            let hash = RightHash::of(name.as_bytes());
+            let mut i = hash as usize & (size - 1);
+            while table.slots[i].hash != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            table.slots[i] = Slot {
+                hash,
+                start: table.names.len() as u32,
+                len: name.len() as u32,
+                entry,
+            };
+            table.names.extend_from_slice(name.as_bytes());
+        }
+        table
+    }
+
+    /// The entry of `name` (any ASCII case) whose hash is `hash`.
+    fn get_hashed(&self, hash: u64, name: &[u8]) -> Option<Entry> {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &self.slots[i];
+            if slot.hash == 0 {
+                return None;
+            }
+            if slot.hash == hash && slot.len as usize == name.len() {
+                let start = slot.start as usize;
+                let stored = &self.names[start..start + name.len()];
+                if stored.eq_ignore_ascii_case(name) {
+                    return Some(slot.entry);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get(&self, name: &[u8]) -> Option<Entry> {
+        self.get_hashed(RightHash::of(name), name)
+    }
+}
+
+static LIST: LazyLock<Table> = LazyLock::new(|| {
     let mut map: FastMap<String, Entry> =
         FastMap::with_capacity_and_hasher(16 * 1024, Default::default());
     for line in include_str!("../data/public_suffix_list.dat").lines() {
@@ -77,7 +183,7 @@ static LIST: LazyLock<FastMap<String, Entry>> = LazyLock::new(|| {
             map.entry(rest.to_string()).or_default().parent = true;
         }
     }
-    map
+    Table::build(map)
 });
 
 /// Forces the list to be parsed now rather than on first lookup.
@@ -85,7 +191,7 @@ pub fn preload() {
     LazyLock::force(&LIST);
 }
 
-/// The length in bytes of the public suffix of `name` (lower-case ASCII),
+/// The length in bytes of the public suffix of `name` (ASCII, any case),
 /// when its suffix is explicitly on the list (not the implicit `*` rule).
 fn suffix_len(name: &str) -> Option<usize> {
     let list = &*LIST;
@@ -93,13 +199,15 @@ fn suffix_len(name: &str) -> Option<usize> {
     let mut best = None;
     let mut end_label = name.len(); // start of the previous (shorter) suffix
     let mut parent_wildcard = false;
+    let mut hash = RightHash::new();
+    let mut start = bytes.len();
     loop {
-        let start = bytes[..end_label.saturating_sub(1)]
-            .iter()
-            .rposition(|&b| b == b'.')
-            .map_or(0, |i| i + 1);
-        let suffix = &name[start..];
-        let entry = list.get(suffix).copied().unwrap_or_default();
+        while start > 0 && bytes[start - 1] != b'.' {
+            start -= 1;
+            hash.push_front(bytes[start]);
+        }
+        let suffix = &bytes[start..];
+        let entry = list.get_hashed(hash.finish(), suffix).unwrap_or_default();
         if entry.exception {
             // `!www.ck`: the suffix is the rule without its first label.
             return Some(name.len() - end_label);
@@ -112,6 +220,8 @@ fn suffix_len(name: &str) -> Option<usize> {
         }
         parent_wildcard = entry.wildcard;
         end_label = start;
+        start -= 1;
+        hash.push_front(b'.');
     }
 }
 
@@ -126,19 +236,12 @@ pub fn has_known_suffix(name: &str) -> bool {
 /// a quick test that rejects most dotted tokens of prose on their last label
 /// before any other work.
 pub(crate) fn ends_some_rule(label: &[u8]) -> bool {
-    if label.is_empty() || label.len() > 63 {
-        return false;
-    }
-    let mut buf = [0u8; 63];
-    let lower = &mut buf[..label.len()];
-    lower.copy_from_slice(label);
-    lower.make_ascii_lowercase();
-    std::str::from_utf8(lower).is_ok_and(|l| LIST.contains_key(l))
+    !label.is_empty() && label.len() <= 63 && LIST.get(label).is_some()
 }
 
 /// True when `label` alone (lower case) is a top-level domain on the list.
 pub fn is_tld(label: &str) -> bool {
-    !label.contains('.') && LIST.get(label).is_some_and(|e| e.rule)
+    !label.contains('.') && LIST.get(label.as_bytes()).is_some_and(|e| e.rule)
 }
 
 /// The public suffix of `name`, when it is a known one.

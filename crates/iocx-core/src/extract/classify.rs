@@ -76,6 +76,63 @@ unsafe fn for_each_avx2<C: Class>(text: &[u8], mut f: impl FnMut(usize)) {
     for_each_scalar::<C>(text, i, f);
 }
 
+/// Calls `f` with the start of every 16-byte-aligned chunk of `text` made
+/// of hex digits only, in increasing order. A digest (32 hex digits or
+/// more) always covers such a chunk, so the digest recogniser starts only
+/// there; prose has almost none.
+pub(crate) fn for_each_hex_chunk(text: &[u8], f: impl FnMut(usize)) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is present.
+            unsafe { for_each_hex_chunk_avx2(text, f) };
+            return;
+        }
+    }
+    for_each_hex_chunk_scalar(text, 0, f);
+}
+
+fn for_each_hex_chunk_scalar(text: &[u8], from: usize, mut f: impl FnMut(usize)) {
+    let mut i = from;
+    while i + 16 <= text.len() {
+        if text[i..i + 16].iter().all(u8::is_ascii_hexdigit) {
+            f(i);
+        }
+        i += 16;
+    }
+}
+
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn for_each_hex_chunk_avx2(text: &[u8], mut f: impl FnMut(usize)) {
+    use std::arch::x86_64::*;
+    let in_range = |v, lo: u8, hi: u8| {
+        // Unsigned `lo <= v <= hi`: `max(v, lo) == v` and `min(v, hi) == v`.
+        _mm256_and_si256(
+            _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(lo as i8)), v),
+            _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(hi as i8)), v),
+        )
+    };
+    let mut i = 0;
+    while i + 32 <= text.len() {
+        // SAFETY: `i + 32 <= len`.
+        let v = unsafe { _mm256_loadu_si256(text.as_ptr().add(i).cast()) };
+        let lower = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+        let hex = _mm256_or_si256(in_range(v, b'0', b'9'), in_range(lower, b'a', b'f'));
+        let mask = _mm256_movemask_epi8(hex) as u32;
+        if mask & 0xFFFF == 0xFFFF {
+            f(i);
+        }
+        if mask >> 16 == 0xFFFF {
+            f(i + 16);
+        }
+        i += 32;
+    }
+    for_each_hex_chunk_scalar(text, i, f);
+}
+
 fn byte(text: &[u8], i: usize) -> u8 {
     text.get(i).copied().unwrap_or(0)
 }
@@ -245,13 +302,16 @@ mod tests {
         assert_eq!(found, [b"CV", b"cv", b"Cv", b"cV", b"AS", b"AS"]);
     }
 
-    // Bytes the classes care about, so random text hits them often.
+    // Bytes the classes care about, runs of hex digits and the bytes just
+    // outside the hex ranges, so random text hits every case often.
     fn soup() -> impl Strategy<Value = Vec<u8>> {
-        let alphabet: Vec<u8> = b"[](){}\\%_ dotDOTATcveCVEsS.x\x1b\xE3\xEF\x80".to_vec();
-        proptest::collection::vec(
-            prop_oneof![proptest::sample::select(alphabet), any::<u8>()],
-            0..300,
-        )
+        use proptest::collection::vec;
+        use proptest::sample::select;
+        let special = b"[](){}\\%_ dotDOTATcveCVEsS.:@x\x1b\xE3\xEF\x80".to_vec();
+        let byte = prop_oneof![select(special), any::<u8>()].prop_map(|b| vec![b]);
+        let hex_run = vec(select(b"0129afAF".to_vec()), 1..48);
+        let edge = select(b"/:@`gG".to_vec()).prop_map(|b| vec![b]);
+        vec(prop_oneof![4 => byte, 1 => hex_run, 1 => edge], 0..120).prop_map(|p| p.concat())
     }
 
     proptest! {
@@ -262,6 +322,11 @@ mod tests {
                 scalar_positions::<DefangStart>(&text)
             );
             prop_assert_eq!(positions::<Anchor>(&text), scalar_positions::<Anchor>(&text));
+            let mut simd = Vec::new();
+            for_each_hex_chunk(&text, |i| simd.push(i));
+            let mut scalar = Vec::new();
+            for_each_hex_chunk_scalar(&text, 0, |i| scalar.push(i));
+            prop_assert_eq!(simd, scalar);
             prop_assert_eq!(
                 positions::<CveOrAsnStart>(&text),
                 scalar_positions::<CveOrAsnStart>(&text)

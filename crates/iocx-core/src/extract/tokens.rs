@@ -1,9 +1,10 @@
 //! Recognisers that need no anchor punctuation: hex digests, CVE identifiers
 //! and AS numbers.
 //!
-//! Hex digests are found by sampling: a run of at least 32 hex digits covers
-//! two consecutive multiples of 16, so the pass reads one byte in 16 and only
-//! grows a run where both samples are hex. CVEs and ASNs share one
+//! Hex digests are found from whole hex chunks: a run of at least 32 hex
+//! digits covers a 16-byte-aligned chunk of hex digits, which a
+//! [`classify`](super::classify) pass finds 32 bytes at a time, so a run is
+//! only grown where one is. CVEs and ASNs share one
 //! [`classify`](super::classify) pass that stops only at `cve` (any case)
 //! and `AS`.
 
@@ -29,58 +30,38 @@ fn glued(b: Option<&u8>) -> bool {
 
 /// Appends every hex digest in `text` to `out`.
 pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
-    const STRIDE: usize = 16;
-    let mut i = 0;
-    let mut resume = 0; // runs end before this offset have been handled
-    while i + STRIDE < text.len() {
-        // Every byte between the two samples must be hex too; three more
-        // probes reject most prose (a third of its letters are a–f) before
-        // the byte-by-byte check.
-        // Bitwise `&` rather than `&&`: one well-predicted branch instead of
-        // a chain of coin flips.
-        let hex = |at: usize| u8::from(HEX[usize::from(text[at])]);
-        let all = hex(i) & hex(i + STRIDE) & hex(i + 8) & hex(i + 4) & hex(i + 12);
-        if all == 0 || i < resume {
-            i += STRIDE;
-            continue;
-        }
-        // The two samples must belong to one run.
-        if let Some(gap) = text[i..i + STRIDE]
-            .iter()
-            .rposition(|&b| !HEX[usize::from(b)])
-        {
-            i += gap.clamp(1, STRIDE);
-            i = i.div_ceil(STRIDE) * STRIDE;
-            continue;
+    let mut resume = 0; // runs that end before this offset have been handled
+    super::classify::for_each_hex_chunk(text, |i| {
+        if i < resume {
+            return;
         }
         let mut s = i;
         while s > resume && HEX[usize::from(text[s - 1])] {
             s -= 1;
         }
-        let mut e = i + STRIDE;
+        let mut e = i + 16;
         while e < text.len() && HEX[usize::from(text[e])] {
             e += 1;
         }
         resume = e;
-        i = (e / STRIDE + 1) * STRIDE;
         let Some(kind) = IndicatorKind::hash_for_len(e - s) else {
-            continue;
+            return;
         };
         if (s > 0 && glued(text.get(s - 1))) || glued(text.get(e)) {
-            continue;
+            return;
         }
         let run = &text[s..e];
         // A decimal number or a run of one repeated digit is not a digest.
         if run.iter().all(|&b| b == run[0])
             || !run.iter().any(u8::is_ascii_alphabetic) && !labelled_as_hash(text, s)
         {
-            continue;
+            return;
         }
         // The run is hex digits: ASCII.
         let mut value = super::ascii_string(run);
         value.make_ascii_lowercase();
         out.push(Found::new(kind, value, s, e));
-    }
+    });
 }
 
 /// True when a hash name (`md5`, `sha256`, `hash`) stands just before `at`:
