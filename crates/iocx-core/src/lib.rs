@@ -16,20 +16,21 @@
 //!
 //! Extraction is two steps over the input, both linear:
 //!
-//! 1. **The refanged view.** A few SIMD searches (`memchr`, `memmem`) find the
-//!    bytes that can start a defang token (`[`, `(`, `{`, `]`, `\`, ` dot `,
-//!    ` AT `, `__`, `%3A%2F%2F`, wide dots). Each hit is checked against the
-//!    token table; the ones that are defang tokens become edits. When there
-//!    are edits the view is one copy of the input with them applied, plus a
-//!    sorted edit list that maps view offsets back to input offsets in
-//!    O(log edits) per match. Input without defang tokens is not copied.
-//! 2. **Anchors, then small parsers.** One `memchr3` pass stops at `.`, `:`
-//!    and `@`; each stop grows into the token around it and a hand-written
+//! 1. **The refanged view.** One SIMD classification pass (AVX2, with a
+//!    scalar fallback) marks every byte that can start a defang token (`[`,
+//!    `(`, `{`, `]`, `\`, ` dot `, ` AT `, `__`, `%`, wide dots, ESC). Each
+//!    mark is checked against the token table; the ones that are defang
+//!    tokens become edits. When there are edits the view is one copy of the
+//!    input with them applied, plus a sorted edit list that maps view
+//!    offsets back to input offsets in one forward walk. Input without
+//!    defang tokens is not copied.
+//! 2. **Anchors, then small parsers.** A classification pass marks `.`, `:`
+//!    and `@`; each mark grows into the token around it and a hand-written
 //!    parser decides what it is (URL at `://`, e-mail at `@`, IPv6/ssdeep at
-//!    `:`, IPv4/CIDR/domain at `.`). Hex digests are found by sampling every
-//!    16th byte (a 32-digit run always covers two samples), CVEs by a search
-//!    for `v`, ASNs by a search for `AS`. No regular expression runs over the
-//!    input, and memory is allocated per match, not per byte.
+//!    `:`, IPv4/CIDR/domain at `.`). Hex digests grow from 16-byte chunks
+//!    that are all hex digits (a 32-digit run always covers one), and CVEs
+//!    and ASNs from one pass marking `cve` and `AS`. No regular expression
+//!    runs over the input, and memory is allocated per match, not per byte.
 //!
 //! Domains must end in an explicit Public Suffix List entry (a snapshot ships
 //! in `data/`, see [`psl`]). Undefanged candidates then pass context guards

@@ -1,7 +1,7 @@
 //! The extractor: configuration, the public entry points and match ordering.
 //!
-//! `find_all` builds the refanged [`view`], runs the anchor [`scan`] and the
-//! anchor-free [`tokens`] passes over it, then maps every candidate back to
+//! `find_all` builds the refanged `view`, runs the anchor `scan` and the
+//! anchor-free `tokens` passes over it, then maps every candidate back to
 //! input offsets, drops kinds that were not asked for and sorts by position.
 
 mod classify;
