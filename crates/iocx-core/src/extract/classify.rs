@@ -31,6 +31,15 @@ pub(crate) trait Class {
     unsafe fn avx2_mask(block: *const u8) -> u32;
 }
 
+/// The lanes of `$v` equal to the byte `$b`, for the AVX2 masks: a macro, so
+/// it expands in place inside the function that enables the feature.
+#[cfg(target_arch = "x86_64")]
+macro_rules! eq {
+    ($v:expr, $b:expr) => {
+        std::arch::x86_64::_mm256_cmpeq_epi8($v, std::arch::x86_64::_mm256_set1_epi8($b as i8))
+    };
+}
+
 /// The bytes the mask of a block may look at beyond its 32 positions.
 const LOOKAHEAD: usize = 3;
 
@@ -171,11 +180,6 @@ impl Class for DefangStart {
                 _mm256_loadu_si256(block.add(3).cast()),
             )
         };
-        macro_rules! eq {
-            ($v:expr, $b:expr) => {
-                _mm256_cmpeq_epi8($v, _mm256_set1_epi8($b as i8))
-            };
-        }
         let or = |a, b| _mm256_or_si256(a, b);
         let and = |a, b| _mm256_and_si256(a, b);
         let singles = or(
@@ -213,10 +217,9 @@ impl Class for Anchor {
         use std::arch::x86_64::*;
         // SAFETY: the caller guarantees 35 readable bytes.
         let v = unsafe { _mm256_loadu_si256(block.cast()) };
-        let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
         _mm256_movemask_epi8(_mm256_or_si256(
-            _mm256_or_si256(eq(b'.'), eq(b':')),
-            eq(b'@'),
+            _mm256_or_si256(eq!(v, b'.'), eq!(v, b':')),
+            eq!(v, b'@'),
         )) as u32
     }
 }
@@ -250,11 +253,6 @@ impl Class for CveOrAsnStart {
         // Setting bit 5 folds ASCII upper case onto lower case; the bytes it
         // also folds (`C` ← `c`, `v` ← `V` …) are exactly the ones wanted.
         let fold = |v| _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-        macro_rules! eq {
-            ($v:expr, $b:expr) => {
-                _mm256_cmpeq_epi8($v, _mm256_set1_epi8($b as i8))
-            };
-        }
         let cve = _mm256_and_si256(
             _mm256_and_si256(eq!(fold(v0), b'c'), eq!(fold(v1), b'v')),
             eq!(fold(v2), b'e'),
