@@ -1,5 +1,5 @@
 //! A fast, per-process seeded hasher for the hot maps: the correlation
-//! index and the Public Suffix List.
+//! index, and the Public Suffix List while its table is built.
 //!
 //! Building an index of a million attributes is mostly hashing indicator
 //! strings; std's SipHash made it a third of the build. Plain FxHash would

@@ -217,11 +217,10 @@ impl Extractor {
         }
         found.retain(|f| self.reports(f.kind));
         // In view order, so the offsets map back in one forward walk. The
-        // candidates are a few sorted runs (one per pass); ordering their
-        // small keys and then moving each candidate once costs much less
-        // than a stable sort shuffling the candidates themselves.
-        // Keyed as the output is ordered, so that the output rarely needs a
-        // sort of its own (the map from view to input is monotonic).
+        // candidates are a few sorted runs (one per pass); sorting small keys
+        // and moving each candidate once is cheaper than sorting the
+        // candidates. The keys follow the output's order, and the map from
+        // view to input is monotonic, so the output rarely needs a sort.
         let mut order: Vec<_> = found
             .iter()
             .enumerate()

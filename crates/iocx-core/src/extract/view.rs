@@ -2,11 +2,11 @@
 //! stand for, and a map from view offsets back to input offsets.
 //!
 //! Every recogniser works on the view, so `evil[.]com`, `evil(dot)com` and
-//! `evil。com` all look like `evil.com` to it. Building the view costs a few
-//! SIMD passes over the input (`memchr`/`memmem` for the bytes that can start a
-//! defang token) and, only when some token was found, one copy. Offsets are
-//! mapped back per match by binary search over the edits, so the cost of a
-//! defang token is paid once, not per byte.
+//! `evil。com` all look like `evil.com` to it. Building the view costs one
+//! [`classify`] pass over the input (marking the bytes that can start a
+//! defang token), a check per mark and, only when some token was found, one
+//! copy. Offsets are mapped back by a forward walk over the edits, so the
+//! cost of a defang token is paid once, not per byte.
 
 use std::cell::RefCell;
 
