@@ -261,9 +261,15 @@ pub(crate) fn rejects_domain(
     }
     let raw = &text[start..end];
     let raw_tld = raw.rsplit(|&b| b == b'.').next().unwrap_or_default();
-    let tld = domain.rsplit('.').next().unwrap_or_default();
-    let labels = domain.split('.').count();
-    let first = domain.split('.').next().unwrap_or_default();
+    // One walk over the domain for its first label, last label and label
+    // count; the lists below are only asked what the earlier answers leave
+    // open (most candidates end in a common suffix).
+    let first_dot = domain.find('.').unwrap_or(domain.len());
+    let last_dot = domain.rfind('.').map_or(0, |d| d + 1);
+    let first = &domain[..first_dot];
+    let tld = &domain[last_dot..];
+    let labels = 1 + domain.bytes().filter(|&b| b == b'.').count();
+    let common_tld = COMMON_TLDS.contains(&tld);
 
     // `executed.It`, `System.Security`, `obj.Name`: a capitalised suffix.
     let upper = raw_tld.iter().filter(|b| b.is_ascii_uppercase()).count();
@@ -279,7 +285,7 @@ pub(crate) fn rejects_domain(
         && (matches!(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
-        ) || crate::psl::is_tld(first) && !COMMON_TLDS.contains(&tld))
+        ) || !common_tld && crate::psl::is_tld(first))
     {
         return true;
     }
@@ -297,7 +303,7 @@ pub(crate) fn rejects_domain(
     if matches!(after, Some(b'(' | b'=' | b'[')) {
         return true;
     }
-    if CODE_OBJECTS.contains(&first) && !COMMON_TLDS.contains(&tld) {
+    if !common_tld && CODE_OBJECTS.contains(&first) {
         return true;
     }
     if FILE_TLDS.contains(&tld) {

@@ -40,7 +40,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
             settings,
             floor: 0,
             tables: context::TableMemo::default(),
-            out: Vec::new(),
+            // Report text holds about one candidate per 150 bytes; the cap
+            // keeps a huge single call from reserving for what it may not use.
+            out: Vec::with_capacity((view.text().len() / 128).min(1 << 15)),
         }
     }
 
@@ -212,7 +214,8 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let url_end = self.schemeless_url_end(host_end);
         if let Some(ue) = url_end {
-            let mut value = domain.clone();
+            let mut value = String::with_capacity(domain.len() + ue - e);
+            value.push_str(&domain);
             push_lossy(&mut value, &text[e..ue]);
             // The floor stays at the host's end: scanning resumes there, and
             // a host named inside the path (`?next=login.example.com`) is
@@ -512,12 +515,22 @@ impl<'v, 'h> Scanner<'v, 'h> {
 
 /// The character that ends right before `at`, if `text` is UTF-8 there.
 fn char_before(text: &[u8], at: usize) -> Option<char> {
+    match at.checked_sub(1).map(|i| text[i]) {
+        None => return None,
+        Some(b) if b.is_ascii() => return Some(char::from(b)),
+        Some(_) => {}
+    }
     let start = at.saturating_sub(4);
     (start..at).find_map(|s| std::str::from_utf8(&text[s..at]).ok()?.chars().next_back())
 }
 
 /// The character that starts at `at`, if `text` is UTF-8 there.
 fn char_after(text: &[u8], at: usize) -> Option<char> {
+    match text.get(at) {
+        None => return None,
+        Some(&b) if b.is_ascii() => return Some(char::from(b)),
+        Some(_) => {}
+    }
     let end = (at + 4).min(text.len());
     (at + 1..=end).find_map(|e| std::str::from_utf8(&text[at..e]).ok()?.chars().next())
 }

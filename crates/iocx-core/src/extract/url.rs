@@ -34,14 +34,18 @@ pub(crate) fn scheme_before(text: &[u8], colon: usize, floor: usize) -> Option<S
         s -= 1;
     }
     // Try the longest run first, then shorter tails (`urlhttp://` → `http`).
+    // The run is at most 16 bytes, so each tail is lower-cased on the stack.
+    let mut buf = [0u8; 16];
     (s..colon).find_map(|start| {
-        let word: Vec<u8> = text[start..colon]
-            .iter()
-            .filter(|b| !matches!(b, b'[' | b']'))
-            .map(u8::to_ascii_lowercase)
-            .collect();
-        let had_brackets = colon - start != word.len();
-        classify(&word).map(|(canonical, defanged)| Scheme {
+        let mut len = 0;
+        for &b in &text[start..colon] {
+            if !matches!(b, b'[' | b']') {
+                buf[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
+        }
+        let had_brackets = colon - start != len;
+        classify(&buf[..len]).map(|(canonical, defanged)| Scheme {
             start,
             canonical,
             defanged: defanged || had_brackets,
@@ -75,13 +79,41 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
 /// True for bytes that may appear inside a URL written in text.
 /// Non-ASCII ends a URL: text glued to a URL in CJK prose, typographic quotes
 /// and no-break spaces are far more common in reports than IRIs.
-pub(crate) fn is_url_byte(b: u8) -> bool {
+pub(crate) const fn is_url_byte(b: u8) -> bool {
     b.is_ascii_graphic()
         && !matches!(
             b,
             b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'|' | b'^' | b'\\'
         )
 }
+
+/// What a byte is to [`rest_end`]: the end of the URL, an ordinary URL
+/// byte, or a bracket to balance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UrlByte {
+    End,
+    Plain,
+    Bracket,
+}
+
+const fn url_byte_table() -> [UrlByte; 256] {
+    let mut t = [UrlByte::End; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if !is_url_byte(b) {
+            UrlByte::End
+        } else if matches!(b, b'(' | b')' | b'[' | b']') {
+            UrlByte::Bracket
+        } else {
+            UrlByte::Plain
+        };
+        i += 1;
+    }
+    t
+}
+
+static URL_BYTE: [UrlByte; 256] = url_byte_table();
 
 /// The end of the URL text whose path, query or fragment starts at `at`
 /// (after the authority), with unbalanced closers and trailing punctuation
@@ -90,15 +122,19 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
     let mut depth_paren = 0i32;
     let mut depth_square = 0i32;
     let mut e = at;
-    while e < text.len() && is_url_byte(text[e]) {
-        match text[e] {
-            b'(' => depth_paren += 1,
-            b')' if depth_paren == 0 => break,
-            b')' => depth_paren -= 1,
-            b'[' => depth_square += 1,
-            b']' if depth_square == 0 => break,
-            b']' => depth_square -= 1,
-            _ => {}
+    while e < text.len() {
+        let b = text[e];
+        match URL_BYTE[usize::from(b)] {
+            UrlByte::Plain => {}
+            UrlByte::End => break,
+            UrlByte::Bracket => match b {
+                b'(' => depth_paren += 1,
+                b')' if depth_paren == 0 => break,
+                b')' => depth_paren -= 1,
+                b'[' => depth_square += 1,
+                b']' if depth_square == 0 => break,
+                _ => depth_square -= 1,
+            },
         }
         e += 1;
     }
