@@ -85,27 +85,49 @@ pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize
 /// of their last label; only then are its labels checked, on a lower-cased
 /// copy on the stack, and only a domain is allocated.
 pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
+    let mut out = String::new();
+    push_canonical_domain(&mut out, token).then_some(out)
+}
+
+/// Appends the canonical domain for `token` to `out` and returns true, or
+/// returns false and leaves `out` alone when it is not one: a URL's value
+/// is built around its host without a string of the host's own.
+pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
     if token.len() < 3 || token.len() > 253 {
-        return None;
+        return false;
     }
     if token.is_ascii() {
-        let suffix = psl::suffix_len_bytes(token)?;
+        let Some(suffix) = psl::suffix_len_bytes(token) else {
+            return false;
+        };
         let mut buf = [0u8; 253];
         let lower = &mut buf[..token.len()];
         lower.copy_from_slice(token);
         lower.make_ascii_lowercase();
-        return checked_ascii_domain(lower, suffix).map(str::to_owned);
+        let Some(name) = checked_ascii_domain(lower, suffix) else {
+            return false;
+        };
+        out.push_str(name);
+        return true;
     }
     let last = token.rsplit(|&b| b == b'.').next().unwrap_or_default();
     if last.is_ascii() && !psl::ends_some_rule(last) {
-        return None;
+        return false;
     }
-    let unicode = std::str::from_utf8(token).ok()?;
-    let name = idna::domain_to_ascii(unicode).ok()?;
-    let suffix = psl::suffix_len_bytes(name.as_bytes())?;
-    checked_ascii_domain(name.as_bytes(), suffix)
-        .is_some()
-        .then_some(name)
+    let Some(name) = std::str::from_utf8(token)
+        .ok()
+        .and_then(|u| idna::domain_to_ascii(u).ok())
+    else {
+        return false;
+    };
+    let Some(suffix) = psl::suffix_len_bytes(name.as_bytes()) else {
+        return false;
+    };
+    if checked_ascii_domain(name.as_bytes(), suffix).is_none() {
+        return false;
+    }
+    out.push_str(&name);
+    true
 }
 
 /// Byte classes of host names: what may stand in a label.

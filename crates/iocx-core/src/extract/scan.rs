@@ -13,7 +13,7 @@ use std::net::IpAddr;
 
 use super::classify;
 use super::context;
-use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
+use super::host::{canonical_domain, is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
 use super::url::{rest_end, scheme_before};
 use super::view::View;
@@ -271,8 +271,13 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let Some(domain) = canonical_domain(&text[ds..de]) else {
             return p + 1;
         };
-        let local = String::from_utf8_lossy(&text[s..p]).to_lowercase();
-        self.push(IndicatorKind::Email, format!("{local}@{domain}"), s, de);
+        // The local part is ASCII (the loop above took only ASCII bytes).
+        let mut value = String::with_capacity(p - s + 1 + domain.len());
+        push_lossy(&mut value, &text[s..p]);
+        value.make_ascii_lowercase();
+        value.push('@');
+        value.push_str(&domain);
+        self.push(IndicatorKind::Email, value, s, de);
         if self.settings.all_parts {
             self.push(IndicatorKind::Domain, domain, ds, de).part = true;
         }
@@ -311,14 +316,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
             }
             e += 1;
         }
-        let (host, host_end, ip) = self.url_host(host_start)?;
+        let host_end = self.url_host_end(host_start)?;
         let mut after_host = host_end;
         if let Some((_, pe)) = parse_port(text, host_end) {
             after_host = pe;
-        } else if text.get(host_end) == Some(&b':')
-            && !text.get(host_end + 1).is_some_and(u8::is_ascii_digit)
-        {
-            // `http://host:` at a sentence end: no port.
         }
         let percent = self.view.edit_len_at(colon) == Some(9);
         let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#'))
@@ -328,11 +329,15 @@ impl<'v, 'h> Scanner<'v, 'h> {
         } else {
             after_host
         };
+        // The value is built around the host as it is checked, so the host
+        // needs no string of its own.
         let mut value = String::with_capacity(end - scheme.start + 8);
         value.push_str(scheme.canonical);
         value.push_str("://");
         push_lossy(&mut value, &text[auth..host_start]);
-        value.push_str(&host);
+        let host_at = value.len();
+        let ip = self.push_url_host(&mut value, host_start, host_end)?;
+        let host_stop = value.len();
         let rest = &text[host_end..end];
         if percent {
             // The separator was `%3A%2F%2F`: the whole URL was percent-encoded
@@ -341,37 +346,34 @@ impl<'v, 'h> Scanner<'v, 'h> {
         } else {
             push_lossy(&mut value, rest);
         }
+        let host_value = self.settings.all_parts.then(|| {
+            value[host_at..host_stop]
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string()
+        });
         let start = scheme.start;
         self.push(IndicatorKind::Url, value, start, end)
             .forced_defang = scheme.defanged;
-        if self.settings.all_parts {
+        if let Some(host_value) = host_value {
             let kind = match ip {
                 Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
                 Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
                 None => IndicatorKind::Domain,
             };
-            let host_value = host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_string();
             self.push(kind, host_value, host_start, host_end).part = true;
         }
         self.floor = end;
         Some(end)
     }
 
-    /// The host of a URL at `at`: canonical text, its end, and the address
-    /// when it is an IP literal.
-    fn url_host(&self, at: usize) -> Option<(String, usize, Option<IpAddr>)> {
+    /// The end of the URL host that starts at `at`, if one can: a bracketed
+    /// literal or a host token that starts right there.
+    fn url_host_end(&self, at: usize) -> Option<usize> {
         let text = self.text;
         if text.get(at) == Some(&b'[') {
             let close = at + 1 + memchr::memchr(b']', &text[at + 1..text.len().min(at + 48)])?;
-            let a = parse_ipv6(&text[at + 1..close])?;
-            return Some((
-                format!("[{}]", ipv6_text(a)),
-                close + 1,
-                Some(IpAddr::V6(a)),
-            ));
+            return Some(close + 1);
         }
         let mut e = at;
         while e < text.len() && is_host_byte(text[e]) {
@@ -379,17 +381,31 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let (s, e) = narrow_token(text, at, e, at);
         let (s, e) = trim_host(text, s, e);
-        if s != at || s == e {
-            return None;
+        (s == at && s < e).then_some(e)
+    }
+
+    /// Appends the canonical text of the host `text[at..end]` to `out` and
+    /// returns the address when it is an IP literal, or returns `None` (and
+    /// leaves `out` alone) when it is no host.
+    fn push_url_host(&self, out: &mut String, at: usize, end: usize) -> Option<Option<IpAddr>> {
+        let host = &self.text[at..end];
+        if host[0] == b'[' {
+            let a = parse_ipv6(&host[1..host.len() - 1])?;
+            out.push('[');
+            out.push_str(&ipv6_text(a));
+            out.push(']');
+            return Some(Some(IpAddr::V6(a)));
         }
-        if let Some(a) = parse_ipv4(&text[s..e]) {
-            return Some((a.to_string(), e, Some(IpAddr::V4(a))));
+        if let Some(a) = parse_ipv4(host) {
+            // Strict parsing makes the raw text the canonical form.
+            push_lossy(out, host);
+            return Some(Some(IpAddr::V4(a)));
         }
-        if text[s..e].eq_ignore_ascii_case(b"localhost") {
-            return Some(("localhost".to_string(), e, None));
+        if host.eq_ignore_ascii_case(b"localhost") {
+            out.push_str("localhost");
+            return Some(None);
         }
-        let domain = canonical_domain(&text[s..e])?;
-        Some((domain, e, None))
+        push_canonical_domain(out, host).then_some(None)
     }
 
     /// `blocksize:hash1:hash2`, with the block size a power of two times 3.
