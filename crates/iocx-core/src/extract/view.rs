@@ -8,7 +8,7 @@
 //! copy. Offsets are mapped back by a forward walk over the edits, so the
 //! cost of a defang token is paid once, not per byte.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use super::classify;
 
@@ -64,6 +64,8 @@ struct Edit {
 pub(crate) struct View<'h> {
     text: Text<'h>,
     edits: Vec<Edit>,
+    /// Where the last search over `edits` ended; see [`View::count_below`].
+    hint: Cell<usize>,
 }
 
 /// A replacement found in the raw input, before the view is assembled.
@@ -128,6 +130,7 @@ impl<'h> View<'h> {
             return View {
                 text: Text::Borrowed(raw),
                 edits: Vec::new(),
+                hint: Cell::new(0),
             };
         }
         pending.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
@@ -153,7 +156,41 @@ impl<'h> View<'h> {
         View {
             text: Text::Owned(text),
             edits,
+            hint: Cell::new(0),
         }
+    }
+
+    /// The number of edits for which `below` holds, which must hold for a
+    /// prefix of them (edits are in order in the input and in the view).
+    ///
+    /// The scanner asks about increasing offsets, so the search gallops
+    /// forward from where the last one ended: a binary search over the
+    /// whole list cost a cache miss per step on large inputs (tens of
+    /// thousands of edits), a quarter of the URL recogniser's time.
+    fn count_below(&self, below: impl Fn(&Edit) -> bool) -> usize {
+        let edits = &self.edits;
+        let hint = self.hint.get().min(edits.len());
+        let i = if hint == 0 || below(&edits[hint - 1]) {
+            // `below` holds for every edit before `lo`.
+            let mut lo = hint;
+            let mut step = 1;
+            let hi = loop {
+                let probe = lo + step;
+                if probe > edits.len() {
+                    break edits.len();
+                }
+                if !below(&edits[probe - 1]) {
+                    break probe - 1;
+                }
+                lo = probe;
+                step *= 2;
+            };
+            lo + edits[lo..hi].partition_point(&below)
+        } else {
+            edits[..hint].partition_point(&below)
+        };
+        self.hint.set(i);
+        i
     }
 
     /// The refanged bytes.
@@ -166,7 +203,7 @@ impl<'h> View<'h> {
 
     /// The input offset where a match starting at view offset `v` starts.
     pub(crate) fn raw_start(&self, v: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.view_start <= v);
+        let i = self.count_below(|e| e.view_start <= v);
         if i == 0 {
             return v;
         }
@@ -180,7 +217,7 @@ impl<'h> View<'h> {
 
     /// The input offset where a match ending at view offset `v` ends.
     pub(crate) fn raw_end(&self, v: usize) -> usize {
-        let i = self.edits.partition_point(|e| e.view_start < v);
+        let i = self.count_below(|e| e.view_start < v);
         if i == 0 {
             return v;
         }
@@ -195,7 +232,7 @@ impl<'h> View<'h> {
     /// The input length of the edit whose replacement starts at view offset
     /// `v`, if one does.
     pub(crate) fn edit_len_at(&self, v: usize) -> Option<usize> {
-        let i = self.edits.partition_point(|e| e.view_start < v);
+        let i = self.count_below(|e| e.view_start < v);
         self.edits
             .get(i)
             .filter(|e| e.view_start == v)
@@ -213,7 +250,7 @@ impl<'h> View<'h> {
 
     /// True when some edit lies inside the input range `start..end`.
     pub(crate) fn edited(&self, start: usize, end: usize) -> bool {
-        let i = self.edits.partition_point(|e| e.raw_start < start);
+        let i = self.count_below(|e| e.raw_start < start);
         self.edits.get(i).is_some_and(|e| e.raw_start < end)
     }
 }
@@ -530,6 +567,32 @@ mod tests {
         assert_eq!(refanged("regex (.) to"), "regex (.) to");
         assert_eq!(refanged("evil [dot] com"), "evil.com");
         assert_eq!(refanged("(.)"), "(.)");
+    }
+
+    proptest::proptest! {
+        /// The galloping search answers as a binary search over the whole
+        /// list does, whatever order the questions come in.
+        #[test]
+        fn count_below_agrees_with_partition_point(
+            gaps in proptest::collection::vec(1usize..20, 0..60),
+            queries in proptest::collection::vec(0usize..700, 1..40),
+        ) {
+            let mut at = 0;
+            let edits: Vec<Edit> = gaps
+                .iter()
+                .map(|g| {
+                    at += g;
+                    Edit { raw_start: at, raw_end: at + 3, view_start: at, view_end: at + 1 }
+                })
+                .collect();
+            let view = View { text: Text::Borrowed(b""), edits, hint: Cell::new(0) };
+            for q in queries {
+                let want = view.edits.partition_point(|e| e.view_start <= q);
+                proptest::prop_assert_eq!(view.count_below(|e| e.view_start <= q), want);
+                let want = view.edits.partition_point(|e| e.raw_start < q);
+                proptest::prop_assert_eq!(view.count_below(|e| e.raw_start < q), want);
+            }
+        }
     }
 
     #[test]
