@@ -163,8 +163,9 @@ pub struct Hostile {
 }
 
 /// The hostile patterns of the linear-time bench. The first ten are the ones
-/// issue 5 names; the last two are extra stress for the domain parser (long
-/// label chains whose every suffix is a public suffix, plain and defanged).
+/// issue 5 names; then rows of a table, two extra stresses for the domain
+/// parser (long label chains whose every suffix is a public suffix, plain
+/// and defanged), and a long line of `.com` hosts for the table guard.
 pub const HOSTILE: &[Hostile] = &[
     Hostile {
         name: "dots",
@@ -219,6 +220,13 @@ pub const HOSTILE: &[Hostile] = &[
     Hostile {
         name: "defanged-labels",
         unit: b"evil[.]com[.]",
+    },
+    // One long line of prose naming `.com` hosts (a JSON blob, a minified
+    // feed): the file-name column guard asks about each, and once rescanned
+    // the line back to its start (or the look-back window) every time.
+    Hostile {
+        name: "com-hosts-one-line",
+        unit: b"see evil.com and ",
     },
 ];
 

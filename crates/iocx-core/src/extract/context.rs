@@ -8,6 +8,7 @@
 //! at a few bytes around the candidate (and, for tables, the header line of
 //! the table it sits in), so their cost is per candidate, not per byte.
 
+use super::table::TableMemo;
 use crate::Strictness;
 
 /// TLDs that are, far more often than not, a file extension in reports.
@@ -324,7 +325,7 @@ pub(crate) fn rejects_domain(
     }
     in_list(word_before(text, start), FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_WORDS_AFTER)
-        || in_file_column(text, start, tables)
+        || super::table::in_file_column(text, start, tables)
 }
 
 /// True when a hex digest and spaces come right before `start`, as in the
@@ -352,99 +353,12 @@ pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
 /// The start of the line holding `pos`, if that line starts at or after
 /// `floor`. The newline just before `floor` is looked at, so the answer does
 /// not depend on whether the text begins at `floor` or earlier.
-fn line_start_from(text: &[u8], pos: usize, floor: usize) -> Option<usize> {
+pub(super) fn line_start_from(text: &[u8], pos: usize, floor: usize) -> Option<usize> {
     let lo = floor.saturating_sub(1);
     match memchr::memrchr(b'\n', &text[lo..pos]) {
         Some(i) => Some(lo + i + 1).filter(|&s| s >= floor),
         None => (floor == 0).then_some(0),
     }
-}
-
-/// What one pass has learnt of the table it is in, so that each line of a
-/// long table is walked once, not once per candidate below it (a 200,000-row
-/// CSV of `.com` domains took 23 s with a per-candidate walk).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct TableMemo {
-    /// The block's separator, the start of the last line looked up, and the
-    /// block's first line when the walk found it (`None`: it lies beyond the
-    /// look-back window).
-    block: Option<(u8, usize, Option<usize>)>,
-}
-
-/// True when `pos` lies in a table cell whose column header names a file.
-///
-/// The header is the first line of the block of lines holding the row's
-/// separator, or, for a block longer than [`CONTEXT_LOOKBACK`], the first
-/// line within that distance above the row: chunked extraction carries that
-/// much text, so it decides as one pass does. A row longer than that is not
-/// taken for a table row.
-///
-/// [`CONTEXT_LOOKBACK`]: super::CONTEXT_LOOKBACK
-fn in_file_column(text: &[u8], pos: usize, memo: &mut TableMemo) -> bool {
-    let lookback = super::CONTEXT_LOOKBACK;
-    let Some(line_start) = line_start_from(text, pos, pos.saturating_sub(lookback)) else {
-        return false;
-    };
-    let line = &text[line_start..pos];
-    let Some(&sep) = [b'|', b'\t', b','].iter().find(|&&s| line.contains(&s)) else {
-        return false;
-    };
-    let column = line.iter().filter(|&&b| b == sep).count()
-        - usize::from(sep == b'|' && line.trim_ascii_start().first() == Some(&b'|'));
-    let known = match memo.block {
-        Some((s, last, run)) if s == sep && last <= line_start => Some((last, run)),
-        _ => None,
-    };
-    // Walk up over the lines holding the separator until one without it, the
-    // window's edge, or a line this pass already knows to be in the block.
-    let window_start = line_start.saturating_sub(lookback);
-    let mut at = line_start;
-    let run_start = loop {
-        if let Some((last, run)) = known {
-            if at == last {
-                break run;
-            }
-        }
-        if at <= window_start {
-            break None;
-        }
-        let prev_end = at - 1;
-        let Some(prev_start) = line_start_from(text, prev_end, window_start) else {
-            break None;
-        };
-        if !text[prev_start..prev_end].contains(&sep) {
-            break Some(at);
-        }
-        at = prev_start;
-    };
-    memo.block = Some((sep, line_start, run_start));
-    let header_start = match run_start {
-        Some(r) if r >= window_start => r,
-        _ => first_line_start_from(text, window_start),
-    };
-    if header_start >= line_start {
-        return false;
-    }
-    let header_end =
-        memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
-    let mut header = &text[header_start..header_end];
-    if sep == b'|' {
-        header = header.trim_ascii_start();
-        header = header.strip_prefix(b"|").unwrap_or(header);
-    }
-    let Some(cell) = header.split(|&b| b == sep).nth(column) else {
-        return false;
-    };
-    let cell = String::from_utf8_lossy(cell).to_ascii_lowercase();
-    cell.contains("file") || cell.trim() == "name" || cell.contains("attachment")
-}
-
-/// The start of the first line that begins at or after `at`.
-fn first_line_start_from(text: &[u8], at: usize) -> usize {
-    if at == 0 {
-        return 0;
-    }
-    memchr::memchr(b'\n', &text[at - 1..]).map_or(text.len(), |i| at + i)
 }
 
 #[cfg(test)]
@@ -462,45 +376,6 @@ mod tests {
             Strictness::Normal,
             &mut TableMemo::default(),
         )
-    }
-
-    /// The memo gives what a fresh walk gives, row by row, in a table whose
-    /// header lies further above than the look-back window.
-    #[test]
-    fn table_memo_agrees_with_a_fresh_walk() {
-        let mut text = String::from("intro\n| File name | Hash |\n|---|---|\n");
-        while text.len() < super::super::CONTEXT_LOOKBACK * 2 {
-            text.push_str("| dropper.com | abc |\n| x | y |\nno table here\n");
-        }
-        let mut memo = TableMemo::default();
-        let mut rows = 0;
-        for (at, _) in text.match_indices("dropper.com") {
-            let fresh = in_file_column(text.as_bytes(), at, &mut TableMemo::default());
-            assert_eq!(
-                in_file_column(text.as_bytes(), at, &mut memo),
-                fresh,
-                "at {at}"
-            );
-            rows += 1;
-        }
-        assert!(rows > 1000);
-        // Only the first row's block reaches the `File name` header.
-        let first = text.find("dropper.com").unwrap();
-        assert!(in_file_column(text.as_bytes(), first, &mut memo));
-        let far = text.rfind("dropper.com").unwrap();
-        assert!(!in_file_column(text.as_bytes(), far, &mut memo));
-        let long = "| File name |\n".to_string() + &"| setup.com |\n".repeat(20_000);
-        let mut memo = TableMemo::default();
-        let hits = long
-            .match_indices("setup.com")
-            .filter(|(at, _)| in_file_column(long.as_bytes(), *at, &mut memo))
-            .count();
-        // Rows within the window below the header are in the file column.
-        let window_rows = super::super::CONTEXT_LOOKBACK / "| setup.com |\n".len();
-        assert!(
-            (window_rows - 1..=window_rows + 1).contains(&hits),
-            "{hits}"
-        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod context;
 mod host;
 mod network;
 mod scan;
+mod table;
 mod tokens;
 pub(crate) mod url;
 pub(crate) mod view;

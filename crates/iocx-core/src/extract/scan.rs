@@ -15,6 +15,7 @@ use super::classify;
 use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
+use super::table;
 use super::url::{rest_end, scheme_before};
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
@@ -28,7 +29,7 @@ pub(crate) struct Scanner<'v, 'h> {
     /// No token may start before this offset.
     floor: usize,
     /// The table block the scan is in, for the file-name column guard.
-    tables: context::TableMemo,
+    tables: table::TableMemo,
     pub(crate) out: Vec<Found>,
 }
 
@@ -39,7 +40,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             text: view.text(),
             settings,
             floor: 0,
-            tables: context::TableMemo::default(),
+            tables: table::TableMemo::default(),
             // Report text holds about one candidate per 150 bytes; the cap
             // keeps a huge single call from reserving for what it may not use.
             out: Vec::with_capacity((view.text().len() / 128).min(1 << 15)),
