@@ -6,6 +6,7 @@
 
 mod classify;
 mod context;
+mod defang;
 mod host;
 mod network;
 mod scan;

@@ -4,13 +4,14 @@
 //! Every recogniser works on the view, so `evil[.]com`, `evil(dot)com` and
 //! `evil。com` all look like `evil.com` to it. Building the view costs one
 //! [`classify`] pass over the input (marking the bytes that can start a
-//! defang token), a check per mark and, only when some token was found, one
-//! copy. Offsets are mapped back by a forward walk over the edits, so the
+//! defang token), a check per mark (the handlers of [`defang`]) and, only
+//! when some token was found, one copy. Offsets are mapped back by a forward walk over the edits, so the
 //! cost of a defang token is paid once, not per byte.
 
 use std::cell::{Cell, RefCell};
 
 use super::classify;
+use super::defang;
 
 /// The view's bytes: the input itself, or an edited copy.
 enum Text<'h> {
@@ -68,63 +69,12 @@ pub(crate) struct View<'h> {
     hint: Cell<usize>,
 }
 
-/// A replacement found in the raw input, before the view is assembled.
-struct Pending {
-    start: usize,
-    end: usize,
-    with: &'static [u8],
-}
-
-pub(crate) fn is_label_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b >= 0x80
-}
-
-fn eq_ignore_case(hay: &[u8], at: usize, needle: &[u8]) -> bool {
-    hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
-}
-
-/// Words a ` dot ` may not follow: "the dot com era" is not `the.com`.
-const DOT_STOPWORDS: &[&[u8]] = &[
-    b"the", b"a", b"an", b"and", b"or", b"of", b"to", b"in", b"on", b"at", b"by", b"is", b"as",
-    b"with", b"for", b"from", b"that", b"this", b"red", b"blue", b"green", b"black", b"white",
-    b"small", b"big", b"single", b"one",
-];
-
-/// Words a ` dot ` may not precede, though they are TLDs.
-const DOT_STOPWORDS_RIGHT: &[&str] = &[
-    "is", "in", "it", "at", "be", "me", "no", "to", "us", "so", "do", "my", "am", "as", "by",
-    "one", "you", "now", "new", "how", "top", "win", "best",
-];
-
-/// The bracketed tokens: what may stand between the brackets, and what the
-/// whole token means. Matching is case-insensitive and tolerates inner spaces.
-const BRACKETED: &[(&[u8], &[u8])] = &[
-    (b".", b"."),
-    (b"dot", b"."),
-    (b"d0t", b"."),
-    (b":", b":"),
-    (b"://", b"://"),
-    (b"/", b"/"),
-    (b"//", b"//"),
-    (b"@", b"@"),
-    (b"at", b"@"),
-];
-
 impl<'h> View<'h> {
     /// Builds the view of `raw`.
     pub(crate) fn new(raw: &'h [u8]) -> View<'h> {
         let mut pending = Vec::new();
         classify::for_each::<classify::DefangStart>(raw, |i| {
-            let out = &mut pending;
-            match raw[i] {
-                b'[' | b'(' | b'{' => bracketed_at(raw, i, out),
-                b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
-                0xE3 | 0xEF => wide_dot_at(raw, i, out),
-                0x1B => terminal_escape_at(raw, i, out),
-                b'%' => percent_separator_at(raw, i, out),
-                b'_' => underscore_scheme_at(raw, i, out),
-                _ => word_at(raw, i, out),
-            }
+            defang::token_at(raw, i, &mut pending)
         });
         if pending.is_empty() {
             return View {
@@ -295,248 +245,6 @@ impl SequentialMap<'_> {
                 e.raw_start >= raw_start && e.raw_start < raw_end
             };
         (raw_start, raw_end, edited)
-    }
-}
-
-/// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
-/// when it joins two labels, for the bracket at `open`.
-fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
-    let close = match raw[open] {
-        b'[' => b']',
-        b'(' => b')',
-        _ => b'}',
-    };
-    let mut i = open + 1;
-    while i < raw.len() && raw[i] == b' ' && i - open < 3 {
-        i += 1;
-    }
-    let inner_start = i;
-    let limit = (inner_start + 4).min(raw.len());
-    let Some(rel) = raw[inner_start..limit].iter().position(|&b| b == close) else {
-        // A half bracket: `evil[.com`.
-        if raw[open] == b'['
-            && raw.get(open + 1) == Some(&b'.')
-            && open > 0
-            && is_label_byte(raw[open - 1])
-            && raw.get(open + 2).is_some_and(|&b| is_label_byte(b))
-        {
-            out.push(Pending {
-                start: open,
-                end: open + 1,
-                with: b"",
-            });
-        }
-        return;
-    };
-    let mut inner_end = inner_start + rel;
-    let end = inner_end + 1;
-    while inner_end > inner_start && raw[inner_end - 1] == b' ' {
-        inner_end -= 1;
-    }
-    let inner = &raw[inner_start..inner_end];
-    let Some(&(_, with)) = BRACKETED
-        .iter()
-        .find(|(tok, _)| inner.eq_ignore_ascii_case(tok))
-    else {
-        return;
-    };
-    let (mut start, mut stop) = (open, end);
-    // `[.]` and `[@]` written tight are unambiguous; other forms only
-    // count where they join two words (`(.)` alone in prose is not a dot).
-    let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
-    if with == b"." || with == b"@" {
-        let before = open.checked_sub(1).map(|i| raw[i]);
-        let after = raw.get(end).copied();
-        // Spaced forms only with square brackets: `regex (.) to` is prose.
-        let square = raw[open] == b'[';
-        let spaced_before =
-            square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
-        let spaced_after =
-            square && after == Some(b' ') && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
-        let joins_before = before.is_some_and(is_label_byte) || spaced_before;
-        let joins_after = after.is_some_and(is_label_byte) || spaced_after;
-        if !(tight || joins_before && joins_after) {
-            return;
-        }
-        if spaced_before && joins_after {
-            start -= 1;
-        }
-        if spaced_after && joins_before {
-            stop += 1;
-        }
-    }
-    out.push(Pending {
-        start,
-        end: stop,
-        with,
-    });
-}
-
-/// `evil\.com`, `http:\/\/x`, `http:\\x` for the backslash at `i`, and the
-/// half bracket `evil.]com` for the `]` at `i`.
-fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    let prev = i.checked_sub(1).map(|p| raw[p]);
-    let next = raw.get(i + 1).copied();
-    if raw[i] == b']' {
-        if prev == Some(b'.')
-            && i >= 2
-            && is_label_byte(raw[i - 2])
-            && next.is_some_and(is_label_byte)
-        {
-            out.push(Pending {
-                start: i,
-                end: i + 1,
-                with: b"",
-            });
-        }
-        return;
-    }
-    match next {
-        Some(b'.')
-            if prev.is_some_and(|b| b.is_ascii_alphanumeric())
-                && raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) =>
-        {
-            out.push(Pending {
-                start: i,
-                end: i + 1,
-                with: b"",
-            });
-        }
-        Some(b'/') => out.push(Pending {
-            start: i,
-            end: i + 1,
-            with: b"",
-        }),
-        Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
-            start: i,
-            end: i + 2,
-            with: b"//",
-        }),
-        _ => {}
-    }
-}
-
-/// True when letters that could be a URL scheme end at `colon` (exclusive).
-fn scheme_before(raw: &[u8], colon: usize) -> bool {
-    let mut s = colon;
-    while s > 0 && (raw[s - 1].is_ascii_alphabetic() || raw[s - 1] == b'*') && colon - s < 8 {
-        s -= 1;
-    }
-    colon - s >= 3
-}
-
-/// An ideographic or full-width dot (`。` `．` `・`) or the full-width at
-/// (`＠`) whose lead byte is at `i`.
-fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    let seq = &raw[i..raw.len().min(i + 3)];
-    let with: &'static [u8] = match seq {
-        [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => b".",
-        [0xEF, 0xBC, 0xA0] => b"@",
-        _ => return,
-    };
-    let joins = i > 0
-        && is_label_byte(raw[i - 1])
-        && raw.get(i + 3).is_some_and(|b| b.is_ascii_alphanumeric());
-    if joins {
-        out.push(Pending {
-            start: i,
-            end: i + 3,
-            with,
-        });
-    }
-}
-
-/// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a
-/// host, starting with the space at `i`.
-fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    let (needle, with): (&[u8], &'static [u8]) = match raw.get(i + 1) {
-        Some(b'd') => (b" dot ", b"."),
-        Some(b'D') => (b" DOT ", b"."),
-        _ => (b" AT ", b"@"),
-    };
-    if !raw[i..].starts_with(needle) {
-        return;
-    }
-    let end = i + needle.len();
-    let after_ok = raw.get(end).is_some_and(|b| b.is_ascii_alphanumeric());
-    if !after_ok || i == 0 || !raw[i - 1].is_ascii_alphanumeric() {
-        return;
-    }
-    if with == b"." {
-        let mut w = i;
-        while w > 0 && is_label_byte(raw[w - 1]) {
-            w -= 1;
-        }
-        let word = &raw[w..i];
-        if DOT_STOPWORDS.iter().any(|s| word.eq_ignore_ascii_case(s)) {
-            return;
-        }
-        // The right side must continue as a host: a label and then a
-        // TLD-looking end, not a sentence.
-        let mut e = end;
-        while e < raw.len() && is_label_byte(raw[e]) {
-            e += 1;
-        }
-        let right = String::from_utf8_lossy(&raw[end..e]).to_ascii_lowercase();
-        // `the escaped dot is regex syntax`: English words that are TLDs.
-        if DOT_STOPWORDS_RIGHT.contains(&right.as_str()) {
-            return;
-        }
-        if !crate::psl::is_tld(&right)
-            && !eq_ignore_case(raw, e, b" dot ")
-            && raw.get(e) != Some(&b'.')
-        {
-            return;
-        }
-    }
-    out.push(Pending {
-        start: i,
-        end,
-        with,
-    });
-}
-
-/// `http__evil.com`: a scheme followed by the two underscores at `i`.
-fn underscore_scheme_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if i == 0 || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S') || !scheme_before(raw, i) {
-        return;
-    }
-    if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {
-        out.push(Pending {
-            start: i,
-            end: i + 2,
-            with: b"://",
-        });
-    }
-}
-
-/// `https%3A%2F%2Fevil.com`: a percent-encoded scheme separator at `i`.
-fn percent_separator_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if eq_ignore_case(raw, i, b"%3a%2f%2f") && scheme_before(raw, i) {
-        out.push(Pending {
-            start: i,
-            end: i + 9,
-            with: b"://",
-        });
-    }
-}
-
-/// An ANSI terminal escape (`ESC [ 1 m`) at `i` in pasted console output
-/// becomes a space, so `\x1b[1mevil.com` reads as `evil.com`.
-fn terminal_escape_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if raw.get(i + 1) != Some(&b'[') {
-        return;
-    }
-    let mut e = i + 2;
-    while e < raw.len() && e - i < 16 && (raw[e].is_ascii_digit() || raw[e] == b';') {
-        e += 1;
-    }
-    if raw.get(e).is_some_and(u8::is_ascii_alphabetic) {
-        out.push(Pending {
-            start: i,
-            end: e + 1,
-            with: b" ",
-        });
     }
 }
 

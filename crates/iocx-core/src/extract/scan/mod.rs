@@ -4,19 +4,21 @@
 //! ssdeep hash (at `:`), an IPv4 address, CIDR, domain or scheme-less URL (at
 //! `.`).
 //!
+//! The `:` handlers live in [`colon`].
+//!
 //! Every handler returns where scanning resumes, at or after the end of the
 //! token it examined, and never looks left of the last token: each byte is
 //! looked at a bounded number of times, so the scan is linear even on
 //! adversarial input (a 100 MB run of dots and letters is one token).
 
-use std::net::IpAddr;
+mod colon;
 
 use super::classify;
 use super::context;
-use super::host::{canonical_domain, is_host_byte, narrow_token, push_canonical_domain, trim_host};
-use super::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
+use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
+use super::network::{parse_ipv4, parse_port, parse_prefix};
 use super::table;
-use super::url::{rest_end, scheme_before};
+use super::url::rest_end;
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
 use crate::IndicatorKind;
@@ -285,249 +287,6 @@ impl<'v, 'h> Scanner<'v, 'h> {
         self.floor = de;
         de
     }
-
-    fn at_colon(&mut self, p: usize) -> usize {
-        let text = self.text;
-        if text[p + 1..].starts_with(b"//") {
-            if let Some(next) = self.url_with_scheme(p) {
-                return next;
-            }
-        }
-        if p > 0 && text[p - 1].is_ascii_digit() {
-            if let Some(next) = self.ssdeep(p) {
-                return next;
-            }
-        }
-        self.ipv6(p)
-    }
-
-    fn url_with_scheme(&mut self, colon: usize) -> Option<usize> {
-        let text = self.text;
-        let scheme = scheme_before(text, colon, self.floor)?;
-        let auth = colon + 3;
-        // Optional user info, then the host.
-        let mut host_start = auth;
-        let mut e = auth;
-        while e < text.len()
-            && super::url::is_url_byte(text[e])
-            && !matches!(text[e], b'/' | b'?' | b'#')
-        {
-            if text[e] == b'@' {
-                host_start = e + 1;
-            }
-            e += 1;
-        }
-        let host_end = self.url_host_end(host_start)?;
-        let mut after_host = host_end;
-        if let Some((_, pe)) = parse_port(text, host_end) {
-            after_host = pe;
-        }
-        let percent = self.view.edit_len_at(colon) == Some(9);
-        let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#'))
-            || percent && encoded_path_start(&text[after_host..])
-        {
-            rest_end(text, after_host)
-        } else {
-            after_host
-        };
-        // The value is built around the host as it is checked, so the host
-        // needs no string of its own.
-        let mut value = String::with_capacity(end - scheme.start + 8);
-        value.push_str(scheme.canonical);
-        value.push_str("://");
-        push_lossy(&mut value, &text[auth..host_start]);
-        let host_at = value.len();
-        let ip = self.push_url_host(&mut value, host_start, host_end)?;
-        let host_stop = value.len();
-        let rest = &text[host_end..end];
-        if percent {
-            // The separator was `%3A%2F%2F`: the whole URL was percent-encoded
-            // as a parameter of another, so its path is decoded too.
-            value.push_str(&percent_decode(rest));
-        } else {
-            push_lossy(&mut value, rest);
-        }
-        let host_value = self.settings.all_parts.then(|| {
-            value[host_at..host_stop]
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_string()
-        });
-        let start = scheme.start;
-        self.push(IndicatorKind::Url, value, start, end)
-            .forced_defang = scheme.defanged;
-        if let Some(host_value) = host_value {
-            let kind = match ip {
-                Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
-                Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
-                None => IndicatorKind::Domain,
-            };
-            self.push(kind, host_value, host_start, host_end).part = true;
-        }
-        self.floor = end;
-        Some(end)
-    }
-
-    /// The end of the URL host that starts at `at`, if one can: a bracketed
-    /// literal or a host token that starts right there.
-    fn url_host_end(&self, at: usize) -> Option<usize> {
-        let text = self.text;
-        if text.get(at) == Some(&b'[') {
-            let close = at + 1 + memchr::memchr(b']', &text[at + 1..text.len().min(at + 48)])?;
-            return Some(close + 1);
-        }
-        let mut e = at;
-        while e < text.len() && is_host_byte(text[e]) {
-            e += 1;
-        }
-        let (s, e) = narrow_token(text, at, e, at);
-        let (s, e) = trim_host(text, s, e);
-        (s == at && s < e).then_some(e)
-    }
-
-    /// Appends the canonical text of the host `text[at..end]` to `out` and
-    /// returns the address when it is an IP literal, or returns `None` (and
-    /// leaves `out` alone) when it is no host.
-    fn push_url_host(&self, out: &mut String, at: usize, end: usize) -> Option<Option<IpAddr>> {
-        let host = &self.text[at..end];
-        if host[0] == b'[' {
-            let a = parse_ipv6(&host[1..host.len() - 1])?;
-            out.push('[');
-            out.push_str(&ipv6_text(a));
-            out.push(']');
-            return Some(Some(IpAddr::V6(a)));
-        }
-        if let Some(a) = parse_ipv4(host) {
-            // Strict parsing makes the raw text the canonical form.
-            push_lossy(out, host);
-            return Some(Some(IpAddr::V4(a)));
-        }
-        if host.eq_ignore_ascii_case(b"localhost") {
-            out.push_str("localhost");
-            return Some(None);
-        }
-        push_canonical_domain(out, host).then_some(None)
-    }
-
-    /// `blocksize:hash1:hash2`, with the block size a power of two times 3.
-    fn ssdeep(&mut self, colon: usize) -> Option<usize> {
-        let text = self.text;
-        let mut s = colon;
-        while s > self.floor && text[s - 1].is_ascii_digit() {
-            s -= 1;
-        }
-        if s > 0
-            && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b':' | b'+' | b'/'))
-        {
-            return None;
-        }
-        let block: u64 = std::str::from_utf8(&text[s..colon]).ok()?.parse().ok()?;
-        if block < 3 || block % 3 != 0 || !(block / 3).is_power_of_two() {
-            return None;
-        }
-        let b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
-        let mut m = colon + 1;
-        while m < text.len() && b64(text[m]) {
-            m += 1;
-        }
-        if m - colon - 1 < 3 || m - colon - 1 > 64 || text.get(m) != Some(&b':') {
-            return None;
-        }
-        let mut e = m + 1;
-        while e < text.len() && b64(text[e]) {
-            e += 1;
-        }
-        if e - m - 1 < 3 || e - m - 1 > 64 {
-            return None;
-        }
-        if text.get(e).is_some_and(|&b| b == b':' || b == b'_') {
-            return None;
-        }
-        let value = ascii_string(&text[s..e]);
-        self.push(IndicatorKind::Ssdeep, value, s, e);
-        self.floor = e;
-        Some(e)
-    }
-
-    fn ipv6(&mut self, p: usize) -> usize {
-        let text = self.text;
-        let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-        let mut s = p;
-        while s > self.floor && v6(text[s - 1]) {
-            s -= 1;
-        }
-        let mut e = p;
-        while e < text.len() && v6(text[e]) {
-            e += 1;
-        }
-        let run_end = e;
-        // `IP:2001:db8::1`, `IP:1.2.3.4`: a lone leading colon is a separator.
-        if text[s] == b':' && text.get(s + 1) != Some(&b':') {
-            s += 1;
-        }
-        // On failure resume at the run's first dot, so the IPv4 recogniser
-        // still sees a dotted quad after a label (`IP:1.2.3.4`), and never
-        // re-read the colons (linear time on `1:2:3:…`).
-        let fail = memchr::memchr(b'.', &text[p..run_end]).map_or(run_end, |d| p + d);
-        self.floor = self.floor.max(s);
-        let glued = |b: Option<&u8>| {
-            b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80)
-        };
-        if s > 0 && glued(text.get(s - 1)) || glued(text.get(e)) {
-            return fail;
-        }
-        while e > s && text[e - 1] == b'.' {
-            e -= 1;
-        }
-        if e > s + 1 && text[e - 1] == b':' && text[e - 2] != b':' {
-            e -= 1;
-        }
-        let Some(addr) = parse_ipv6(&text[s..e]) else {
-            return fail;
-        };
-        // Hex words joined by colons (`dead:beef::`) are not addresses: a
-        // digit must show, in the text and in the canonical form alike (so
-        // `00ab::` is judged as the `ab::` it stands for).
-        let canonical = ipv6_text(addr);
-        if addr.is_unspecified()
-            || !text[s..e].iter().any(u8::is_ascii_digit)
-            || !canonical.bytes().any(|b| b.is_ascii_digit())
-        {
-            return fail;
-        }
-        let mut end = e;
-        if text.get(e) == Some(&b'%') {
-            let mut z = e + 1;
-            while z < text.len()
-                && (text[z].is_ascii_alphanumeric() || matches!(text[z], b'_' | b'-'))
-            {
-                z += 1;
-            }
-            if z > e + 1 {
-                end = z;
-            }
-        }
-        if end == e {
-            if let Some((len, pe)) = parse_prefix(text, e, 128) {
-                self.push(IndicatorKind::Cidr, format!("{canonical}/{len}"), s, pe);
-                self.floor = pe;
-                return pe;
-            }
-        }
-        let mut start = s;
-        let mut port = None;
-        if s > 0 && text[s - 1] == b'[' && text.get(end) == Some(&b']') {
-            start = s - 1;
-            end += 1;
-            if let Some((p, pe)) = parse_port(text, end) {
-                port = Some(p);
-                end = pe;
-            }
-        }
-        self.push(IndicatorKind::Ipv6, canonical, start, end).port = port;
-        self.floor = end;
-        end.max(run_end)
-    }
 }
 
 /// The character that ends right before `at`, if `text` is UTF-8 there.
@@ -550,34 +309,4 @@ fn char_after(text: &[u8], at: usize) -> Option<char> {
     }
     let end = (at + 4).min(text.len());
     (at + 1..=end).find_map(|e| std::str::from_utf8(&text[at..e]).ok()?.chars().next())
-}
-
-/// True when `rest` starts with a percent-encoded `/`, `?` or `#`: the path
-/// of a URL that was itself percent-encoded.
-fn encoded_path_start(rest: &[u8]) -> bool {
-    rest.len() >= 3
-        && [&b"%2f"[..], b"%3f", b"%23"]
-            .iter()
-            .any(|e| rest[..3].eq_ignore_ascii_case(e))
-}
-
-/// Decodes `%XX` escapes that stand for printable ASCII.
-fn percent_decode(rest: &[u8]) -> String {
-    let mut out = Vec::with_capacity(rest.len());
-    let mut i = 0;
-    while i < rest.len() {
-        if rest[i] == b'%' && i + 2 < rest.len() {
-            let hex = std::str::from_utf8(&rest[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                if b.is_ascii_graphic() {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-            }
-        }
-        out.push(rest[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
