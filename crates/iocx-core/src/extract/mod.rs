@@ -46,6 +46,11 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// The output's order: by start, the longer first, then by kind.
+    fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, IndicatorKind) {
+        (self.start, std::cmp::Reverse(self.end), self.kind)
+    }
+
     pub(crate) fn new(kind: IndicatorKind, value: String, start: usize, end: usize) -> Found {
         Found {
             kind,
@@ -215,6 +220,7 @@ impl Extractor {
             scanner.run();
         }
         let mut found = scanner.out;
+        let scanned = found.len();
         let text = view.text();
         if IndicatorKind::ALL
             .iter()
@@ -222,6 +228,7 @@ impl Extractor {
         {
             tokens::find_hashes(text, &mut found);
         }
+        let hashed = found.len();
         let (cves, asns) = (
             self.reports(IndicatorKind::Cve),
             self.reports(IndicatorKind::Asn),
@@ -229,38 +236,54 @@ impl Extractor {
         if cves || asns {
             tokens::find_cves_and_asns(text, cves, asns, &mut found);
         }
-        found.retain(|f| self.reports(f.kind));
-        // In view order, so the offsets map back in one forward walk. The
-        // candidates are a few sorted runs (one per pass); sorting small keys
-        // and moving each candidate once is cheaper than sorting the
-        // candidates. The keys follow the output's order, and the map from
-        // view to input is monotonic, so the output rarely needs a sort.
-        let mut order: Vec<_> = found
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.start, std::cmp::Reverse(f.end), f.kind, i))
-            .collect();
-        order.sort();
+        // Each pass found its candidates in output order (by view start, the
+        // longer first); they are merged in that order, so the offsets map
+        // back in one forward walk, and the map from view to input is
+        // monotonic, so the output rarely needs a sort of its own.
+        let runs = [0..scanned, scanned..hashed, hashed..found.len()];
+        for run in runs.clone() {
+            let run = &mut found[run];
+            if !run.windows(2).all(|w| w[0].order_key() <= w[1].order_key()) {
+                // Stable: equal keys keep the order they were found in.
+                run.sort_by_key(Found::order_key);
+            }
+        }
+        let mut heads = runs.clone().map(|r| r.start);
         let mut map = view.sequential();
-        let mut matches: Vec<Match> = order
-            .into_iter()
-            .map(|(.., i)| {
-                let f = &mut found[i];
-                let (start, end, edited) = map.map(f.start, f.end);
-                let value = if self.refang {
-                    std::mem::take(&mut f.value)
-                } else {
-                    ascii_string(&haystack[start..end])
-                };
-                Match {
-                    kind: f.kind,
-                    value,
-                    span: Span::new(start, end),
-                    defanged: f.forced_defang || edited,
-                    port: f.port,
+        let mut matches = Vec::with_capacity(found.len());
+        loop {
+            // The run whose head comes first; on a tie the earlier run, as
+            // the candidates' order of discovery would have it.
+            let mut next: Option<usize> = None;
+            for (r, run) in runs.iter().enumerate() {
+                if heads[r] < run.end
+                    && next.map_or(true, |n| {
+                        found[heads[r]].order_key() < found[heads[n]].order_key()
+                    })
+                {
+                    next = Some(r);
                 }
-            })
-            .collect();
+            }
+            let Some(r) = next else { break };
+            let f = &mut found[heads[r]];
+            heads[r] += 1;
+            if !self.reports(f.kind) {
+                continue;
+            }
+            let (start, end, edited) = map.map(f.start, f.end);
+            let value = if self.refang {
+                std::mem::take(&mut f.value)
+            } else {
+                ascii_string(&haystack[start..end])
+            };
+            matches.push(Match {
+                kind: f.kind,
+                value,
+                span: Span::new(start, end),
+                defanged: f.forced_defang || edited,
+                port: f.port,
+            });
+        }
         let key = |m: &Match| (m.span.start, std::cmp::Reverse(m.span.end), m.kind);
         // In order already unless two view offsets inside one defang token
         // map to the same input offset.

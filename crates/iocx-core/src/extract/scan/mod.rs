@@ -169,7 +169,13 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 addr_end = pe;
             }
         }
+        // The URL first: candidates are pushed in output order (by start,
+        // the longer first), which `find_all` relies on to merge the passes.
         let url_end = self.schemeless_url_end(addr_end);
+        if let Some(ue) = url_end {
+            let value = ascii_string(&text[s..ue]);
+            self.push(IndicatorKind::Url, value, s, ue);
+        }
         let f = self.push(
             IndicatorKind::Ipv4,
             ascii_string(&text[s..end]),
@@ -177,13 +183,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             addr_end,
         );
         f.port = port;
-        if let Some(ue) = url_end {
-            let value = ascii_string(&text[s..ue]);
-            self.push(IndicatorKind::Url, value, s, ue);
-            self.floor = ue;
-            return ue;
-        }
-        self.floor = addr_end.max(e);
+        self.floor = url_end.unwrap_or(addr_end.max(e));
         self.floor
     }
 
