@@ -29,14 +29,21 @@
 //!    parser decides what it is (URL at `://`, e-mail at `@`, IPv6/ssdeep at
 //!    `:`, IPv4/CIDR/domain at `.`). Hex digests grow from 16-byte chunks
 //!    that are all hex digits (a 32-digit run always covers one), and CVEs
-//!    and ASNs from one pass marking `cve` and `AS`. No regular expression
-//!    runs over the input, and memory is allocated per match, not per byte.
+//!    and ASNs from one pass marking `cve` and `AS`. Each pass finds its
+//!    candidates in output order, so they are merged rather than sorted and
+//!    mapped back to input offsets in one forward walk. No regular
+//!    expression runs over the input, and memory is allocated per match, not
+//!    per byte.
 //!
 //! Domains must end in an explicit Public Suffix List entry (a snapshot ships
 //! in `data/`, see [`psl`]). Undefanged candidates then pass context guards
 //! against file names (`setup.zip`), code (`System.Net.WebClient`,
 //! `document.write(`) and version numbers (`version 1.2.3.4`); a defanged
-//! candidate skips them, because defanging is a statement of intent.
+//! candidate skips them, because defanging is a statement of intent. The
+//! guards look at a few bytes around a candidate; the one that asks whether
+//! it sits in a table's file-name column carries what it learnt of the
+//! current line and table from one candidate to the next, so a long line or
+//! table is read once, not once per candidate.
 //! Benign-but-valid values (`10.0.0.5`, `8.8.8.8`, `github.com`) are always
 //! reported: deciding what is benign is a separate step (warninglists).
 //!
