@@ -14,18 +14,8 @@ pub(crate) fn is_host_byte(b: u8) -> bool {
     HOST_BYTE[usize::from(b)]
 }
 
-const fn host_byte_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') || b >= 0x80;
-        i += 1;
-    }
-    t
-}
-
-static HOST_BYTE: [bool; 256] = host_byte_table();
+static HOST_BYTE: [bool; 256] =
+    byte_table!(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') || b >= 0x80);
 
 /// Narrows `text[start..end]` (host bytes around `anchor`) to the part made
 /// of letters, digits, `-`, `_` and `.`, dropping non-ASCII punctuation
@@ -130,19 +120,9 @@ pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
     true
 }
 
-/// Byte classes of host names: what may stand in a label.
-const fn label_byte_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-        i += 1;
-    }
-    t
-}
-
-static LABEL_BYTE: [bool; 256] = label_byte_table();
+/// The bytes that may stand in a label of a host name.
+static LABEL_BYTE: [bool; 256] =
+    byte_table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
 
 /// `name` (lower-case ASCII) as a `&str` when it is a well-formed host name
 /// whose public suffix, `suffix` bytes long, leaves a real registrable

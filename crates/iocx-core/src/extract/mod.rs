@@ -4,6 +4,22 @@
 //! anchor-free `tokens` passes over it, then maps every candidate back to
 //! input offsets, drops kinds that were not asked for and sorts by position.
 
+/// A `[bool; 256]` answering `$test` for every byte value `$b`, built at
+/// compile time: the recognisers ask such questions of every byte they
+/// grow a token over, and one load beats a chain of comparisons.
+macro_rules! byte_table {
+    (|$b:ident| $test:expr) => {{
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $b = i as u8;
+            table[i] = $test;
+            i += 1;
+        }
+        table
+    }};
+}
+
 mod classify;
 mod context;
 mod defang;

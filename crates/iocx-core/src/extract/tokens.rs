@@ -11,18 +11,7 @@
 use super::Found;
 use crate::IndicatorKind;
 
-const fn hex_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_hexdigit();
-        i += 1;
-    }
-    t
-}
-
-static HEX: [bool; 256] = hex_table();
+static HEX: [bool; 256] = byte_table!(|b| b.is_ascii_hexdigit());
 
 fn glued(b: Option<&u8>) -> bool {
     b.is_some_and(|&b| b.is_ascii_alphanumeric())

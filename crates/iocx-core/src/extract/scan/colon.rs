@@ -175,15 +175,7 @@ impl Scanner<'_, '_> {
 
     fn ipv6(&mut self, p: usize) -> usize {
         let text = self.text;
-        let v6 = |b: u8| b.is_ascii_hexdigit() || b == b':' || b == b'.';
-        let mut s = p;
-        while s > self.floor && v6(text[s - 1]) {
-            s -= 1;
-        }
-        let mut e = p;
-        while e < text.len() && v6(text[e]) {
-            e += 1;
-        }
+        let (mut s, mut e) = self.grow(p, |b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         let run_end = e;
         // `IP:2001:db8::1`, `IP:1.2.3.4`: a lone leading colon is a separator.
         if text[s] == b':' && text.get(s + 1) != Some(&b':') {

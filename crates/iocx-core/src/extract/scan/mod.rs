@@ -76,15 +76,16 @@ impl<'v, 'h> Scanner<'v, 'h> {
             .edited(self.view.raw_start(start), self.view.raw_end(end))
     }
 
-    /// Grows the host token around `anchor` without crossing the floor.
-    fn host_token(&self, anchor: usize) -> (usize, usize) {
+    /// Grows the run of bytes for which `in_token` holds around `anchor`,
+    /// without crossing the floor.
+    fn grow(&self, anchor: usize, in_token: impl Fn(u8) -> bool) -> (usize, usize) {
         let text = self.text;
         let mut s = anchor;
-        while s > self.floor && is_host_byte(text[s - 1]) {
+        while s > self.floor && in_token(text[s - 1]) {
             s -= 1;
         }
         let mut e = anchor;
-        while e < text.len() && is_host_byte(text[e]) {
+        while e < text.len() && in_token(text[e]) {
             e += 1;
         }
         (s, e)
@@ -116,7 +117,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 return self.ipv4_run(s, e);
             }
         }
-        let (s, e) = self.host_token(p);
+        let (s, e) = self.grow(p, is_host_byte);
         let (s, e) = narrow_token(text, s, e, p);
         if text.get(e) == Some(&b'@') {
             return e; // the local part of an e-mail: the `@` handler takes it
