@@ -1,8 +1,9 @@
 //! The extractor: configuration, the public entry points and match ordering.
 //!
 //! `find_all` builds the refanged `view`, runs the anchor `scan` and the
-//! anchor-free `tokens` passes over it, then maps every candidate back to
-//! input offsets, drops kinds that were not asked for and sorts by position.
+//! anchor-free `tokens` passes over it, then merges the passes' candidates
+//! by position, drops kinds that were not asked for and maps the rest back
+//! to input offsets.
 
 /// A `[bool; 256]` answering `$test` for every byte value `$b`, built at
 /// compile time: the recognisers ask such questions of every byte they

@@ -5,8 +5,9 @@
 //! `evil。com` all look like `evil.com` to it. Building the view costs one
 //! [`classify`] pass over the input (marking the bytes that can start a
 //! defang token), a check per mark (the handlers of [`defang`]) and, only
-//! when some token was found, one copy. Offsets are mapped back by a forward walk over the edits, so the
-//! cost of a defang token is paid once, not per byte.
+//! when some token was found, one copy. Offsets are mapped back by a forward
+//! walk over the edits, so the cost of a defang token is paid once, not per
+//! byte.
 
 use std::cell::{Cell, RefCell};
 
