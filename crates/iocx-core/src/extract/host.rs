@@ -131,26 +131,24 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     if name.len() < 3 || name.len() > 253 || suffix >= name.len() {
         return None;
     }
-    let mut labels = 0;
+    let mut labels = 1;
     let mut label_start = 0;
-    for i in 0..=name.len() {
-        let b = name.get(i).copied().unwrap_or(b'.');
-        if b != b'.' {
-            if !LABEL_BYTE[usize::from(b)] {
+    let label_ok = |label: &[u8]| {
+        !label.is_empty() && label.len() <= 63 && label[0] != b'-' && label[label.len() - 1] != b'-'
+    };
+    for (i, &b) in name.iter().enumerate() {
+        if b == b'.' {
+            if !label_ok(&name[label_start..i]) {
                 return None;
             }
-            continue;
-        }
-        let label = &name[label_start..i];
-        if label.is_empty()
-            || label.len() > 63
-            || label[0] == b'-'
-            || label[label.len() - 1] == b'-'
-        {
+            labels += 1;
+            label_start = i + 1;
+        } else if !LABEL_BYTE[usize::from(b)] {
             return None;
         }
-        labels += 1;
-        label_start = i + 1;
+    }
+    if !label_ok(&name[label_start..]) {
+        return None;
     }
     if labels < 2 {
         return None;
