@@ -44,7 +44,7 @@ struct LineFacts {
 impl TableMemo {
     /// The start of the line holding `pos` when it lies within the
     /// look-back window, with the separator counts of `start..pos`.
-    fn line_at(&mut self, text: &[u8], pos: usize) -> Option<&mut LineFacts> {
+    fn line_at(&mut self, text: &[u8], pos: usize) -> Option<(usize, &mut LineFacts)> {
         let floor = pos.saturating_sub(CONTEXT_LOOKBACK);
         let facts = match self.line {
             Some(mut f) if f.read <= pos => {
@@ -70,7 +70,7 @@ impl TableMemo {
             }
         }
         facts.read = pos;
-        Some(facts)
+        Some((start, facts))
     }
 }
 
@@ -96,10 +96,9 @@ impl LineFacts {
 /// taken for a table row.
 pub(super) fn in_file_column(text: &[u8], pos: usize, memo: &mut TableMemo) -> bool {
     let lookback = CONTEXT_LOOKBACK;
-    let Some(line) = memo.line_at(text, pos) else {
+    let Some((line_start, line)) = memo.line_at(text, pos) else {
         return false;
     };
-    let line_start = line.start.expect("line_at answers only for a known start");
     let Some(k) = line.counts.iter().position(|&n| n > 0) else {
         return false;
     };
