@@ -137,7 +137,7 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     let settings = settings(args)?;
     let inputs = inputs::expand(&args.paths);
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let lines = |format| LineSink(format);
+    let lines = LineSink::new;
     let result = match args.format {
         OutputFormat::Text => {
             extract_all(&mut lines(LineFormat::Text), &inputs, &settings, &mut out)

@@ -91,8 +91,29 @@ where
     if ranges.len() <= 1 {
         return find(buf);
     }
-    let per_chunk: Vec<Vec<Match>> = ranges
-        .into_par_iter()
+    map_chunks(buf, &ranges, find, |_, found| found)
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Runs `find` over each of `ranges` in parallel (rayon), each together with
+/// its context (see [`context_start`]), and hands `each` the range and the
+/// matches that start in it, with spans relative to `buf`. Returns what
+/// `each` returns, in the order of `ranges`.
+///
+/// `ranges` must be consecutive line-aligned ranges of `buf`, such as a run
+/// of [`line_chunks`]. Doing a caller's work on the matches (rendering them,
+/// say) inside `each` keeps it on the worker threads and drops each chunk's
+/// matches where they were made, rather than in one thread after a merge.
+pub fn map_chunks<F, G, T>(buf: &[u8], ranges: &[Range<usize>], find: F, each: G) -> Vec<T>
+where
+    F: Fn(&[u8]) -> Vec<Match> + Sync,
+    G: Fn(Range<usize>, Vec<Match>) -> T + Sync,
+    T: Send,
+{
+    ranges
+        .par_iter()
         .map(|range| {
             let offset = context_start(buf, range.start);
             let mut found = find(&buf[offset..range.end]);
@@ -101,10 +122,9 @@ where
                 m.span.start += offset;
                 m.span.end += offset;
             }
-            found
+            each(range.clone(), found)
         })
-        .collect();
-    per_chunk.into_iter().flatten().collect()
+        .collect()
 }
 
 /// [`Extractor::find_all`] over `buf`, split into line-aligned chunks of at
