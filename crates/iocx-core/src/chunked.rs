@@ -91,10 +91,14 @@ where
     if ranges.len() <= 1 {
         return find(buf);
     }
-    map_chunks(buf, &ranges, find, |_, found| found)
-        .into_iter()
-        .flatten()
-        .collect()
+    let per_chunk = map_chunks(buf, &ranges, find, |_, found| found);
+    // Sized up front: `flatten` cannot tell `collect` the total, and growing
+    // a vector of a million matches by doubling copies it twenty times.
+    let mut all = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
+    for found in per_chunk {
+        all.extend(found);
+    }
+    all
 }
 
 /// Runs `find` over each of `ranges` in parallel (rayon), each together with
