@@ -3,7 +3,7 @@
 //! memory-mapped, anything else is streamed.
 
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
@@ -132,17 +132,25 @@ pub enum Opened {
     Stream(File),
 }
 
-/// Opens `path`: a non-empty regular file is memory-mapped, an empty one
-/// gives no bytes (mapping zero bytes fails on some systems), anything else
-/// is returned for streaming.
+/// Files from this size on are memory-mapped rather than read.
+const MAP_FROM: u64 = 1 << 20;
+
+/// Opens `path`: a regular file of [`MAP_FROM`] bytes or more is
+/// memory-mapped, a smaller one read (which also spares mapping zero bytes,
+/// which fails on some systems), anything else is returned for streaming.
 pub fn open(path: &Path) -> io::Result<Opened> {
     let file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(Opened::Stream(file));
     }
-    if meta.len() == 0 {
-        return Ok(Opened::Whole(Contents::Owned(Vec::new())));
+    if meta.len() < MAP_FROM {
+        // Mapping costs more than the copy for a small file: with several
+        // threads, every unmap makes each core flush its TLB.
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        let mut file = file;
+        file.read_to_end(&mut bytes)?;
+        return Ok(Opened::Whole(Contents::Owned(bytes)));
     }
     // SAFETY: the map is only read. Another process truncating or rewriting
     // the file while we scan it could make the bytes change under us (or

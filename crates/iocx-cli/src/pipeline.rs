@@ -46,6 +46,28 @@ impl Settings {
         rayon::current_num_threads().max(1) * 4
     }
 
+    /// How many of the first `inputs` (the first not processed alone) are
+    /// extracted together: about a piece's worth of bytes, so that every
+    /// core stays busy and the threads meet rarely (batches of eight 50 KB
+    /// reports kept two threads at 1.5× one), while the rendered output that
+    /// waits for a slower file stays bounded.
+    fn batch_len(&self, inputs: &[Input]) -> usize {
+        let budget = (self.chunk_size as u64).saturating_mul(self.chunks_per_piece() as u64);
+        let most = rayon::current_num_threads() * 256;
+        let mut bytes = 0u64;
+        let mut len = 0;
+        for input in inputs.iter().take(most) {
+            if self.processed_alone(input) || len > 0 && bytes >= budget {
+                break;
+            }
+            if let Input::File { size, .. } = input {
+                bytes += size.unwrap_or(0);
+            }
+            len += 1;
+        }
+        len
+    }
+
     /// Files larger than one piece are processed alone, piece by piece.
     fn processed_alone(&self, input: &Input) -> bool {
         match input {
@@ -88,9 +110,6 @@ pub fn extract_all<S: Sink>(
     let mut found = false;
     let mut failed = false;
     sink.start(out)?;
-    // Batches keep every core busy while bounding how much rendered output
-    // waits for an earlier, slower file.
-    let batch_len = rayon::current_num_threads() * 4;
     let mut rest = inputs;
     while let Some(first) = rest.first() {
         if settings.processed_alone(first) {
@@ -116,11 +135,7 @@ pub fn extract_all<S: Sink>(
             }
             continue;
         }
-        let len = rest
-            .iter()
-            .take(batch_len)
-            .position(|i| settings.processed_alone(i))
-            .unwrap_or(rest.len().min(batch_len));
+        let len = settings.batch_len(rest);
         let (batch, after) = rest.split_at(len);
         rest = after;
         let results: Vec<_> = batch

@@ -229,6 +229,69 @@ fn directories_are_walked_recursively_in_sorted_order() {
 }
 
 #[test]
+fn batches_of_small_files_keep_input_order_around_large_and_missing_ones() {
+    // With 64-byte chunks a batch holds a few hundred bytes of files, so
+    // these 60 files make several batches, the large file is processed
+    // alone between them, and the missing one is reported in its place.
+    let mut files: Vec<(String, Vec<u8>)> = (0..60)
+        .map(|i| {
+            (
+                format!("f{i:02}.txt"),
+                format!("host{i}.example.com\n").into_bytes(),
+            )
+        })
+        .collect();
+    let large: Vec<u8> = (0..200)
+        .flat_map(|i| format!("line {i} 10.1.{}.{}\n", i / 256, i % 256).into_bytes())
+        .collect();
+    files[30] = ("f30.txt".to_string(), large.clone());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let dir = scratch(
+        &files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect::<Vec<_>>(),
+    );
+    let mut expected = String::new();
+    for i in 0..60 {
+        match i {
+            30 => {
+                for j in 0..200 {
+                    expected.push_str(&format!("ipv4\t10.1.{}.{}\n", j / 256, j % 256));
+                }
+            }
+            45 => {}
+            _ => expected.push_str(&format!("domain\thost{i}.example.com\n")),
+        }
+    }
+    let mut args: Vec<&str> = vec!["extract"];
+    args.extend(
+        names
+            .iter()
+            .map(|n| if *n == "f45.txt" { "gone.txt" } else { n }),
+    );
+    for threads in ["1", "2", "3"] {
+        let mut with_threads = args.clone();
+        with_threads.extend(["--threads", threads]);
+        let r = iocx(dir.path())
+            .env("IOCX_CHUNK_SIZE", "64")
+            .args(&with_threads)
+            .output()
+            .expect("iocx runs");
+        assert_eq!(
+            String::from_utf8_lossy(&r.stdout),
+            expected,
+            "--threads {threads}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&r.stderr),
+            "iocx: gone.txt: No such file or directory (os error 2)\n"
+        );
+        assert_eq!(r.status.code(), Some(2));
+    }
+}
+
+#[test]
 fn stdin_keeps_its_place_among_files() {
     let dir = scratch(&[("a.txt", b"10.0.0.1\n"), ("b.txt", b"10.0.0.2\n")]);
     let r = run(
