@@ -4,6 +4,7 @@
 mod extract;
 mod inputs;
 mod misp;
+mod ordered;
 mod output;
 mod pipeline;
 mod store_cmds;

@@ -26,8 +26,9 @@ pub trait Sink: Sync {
     /// the input named `source`; spans are relative to `text`.
     fn part(&self, source: &str, text: &[u8], base: u64, matches: &[Match]) -> Self::Part;
 
-    /// Takes the next part in input order.
-    fn write(&mut self, part: Self::Part, out: &mut dyn Write) -> io::Result<()>;
+    /// Takes the next part in input order. It takes `&self` because workers
+    /// may still be rendering later parts while earlier ones are written.
+    fn write(&self, part: Self::Part, out: &mut dyn Write) -> io::Result<()>;
 
     /// Called once after the last part.
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()>;
@@ -73,10 +74,10 @@ impl Sink for LineSink {
         rendered
     }
 
-    fn write(&mut self, mut part: Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
+    fn write(&self, mut part: Vec<u8>, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(&part)?;
         part.clear();
-        if let Ok(spare) = self.spare.get_mut() {
+        if let Ok(mut spare) = self.spare.lock() {
             // About as many as are rendered at once (a piece's chunks), and
             // none that a huge part left huge: beyond that they only hold
             // memory.
@@ -203,7 +204,9 @@ impl SeenValues {
 /// MISP event (`--format misp`), with the raw text of each in `comment`.
 pub struct MispSink {
     info: String,
-    matches: Vec<(Match, String)>,
+    /// Behind a lock only because [`Sink::write`] takes `&self`: parts
+    /// arrive one at a time, in order.
+    matches: Mutex<Vec<(Match, String)>>,
 }
 
 impl MispSink {
@@ -211,7 +214,7 @@ impl MispSink {
     pub fn new(info: String) -> MispSink {
         MispSink {
             info,
-            matches: Vec::new(),
+            matches: Mutex::new(Vec::new()),
         }
     }
 }
@@ -230,13 +233,22 @@ impl Sink for MispSink {
             .collect()
     }
 
-    fn write(&mut self, part: Self::Part, _out: &mut dyn Write) -> io::Result<()> {
-        self.matches.extend(part);
+    fn write(&self, part: Self::Part, _out: &mut dyn Write) -> io::Result<()> {
+        let mut matches = self
+            .matches
+            .lock()
+            .map_err(|_| io::Error::other("a worker panicked"))?;
+        matches.extend(part);
         Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> io::Result<()> {
-        let event = iocx_misp::event_from_matches(&self.info, &self.matches);
+        let matches = std::mem::take(
+            self.matches
+                .get_mut()
+                .map_err(|_| io::Error::other("a worker panicked"))?,
+        );
+        let event = iocx_misp::event_from_matches(&self.info, &matches);
         iocx_misp::write_event(&event, out)
     }
 }

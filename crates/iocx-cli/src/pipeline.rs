@@ -1,21 +1,23 @@
 //! The extraction pipeline: inputs in, [`Sink`] parts out, in input order.
 //!
 //! Small files are extracted whole, a batch at a time in parallel (rayon),
-//! and their parts written in input order. Large files, stdin and other
-//! streams are processed alone, one bounded piece at a time (each piece
-//! itself scanned in parallel chunks) and written as they go, so memory stays
-//! bounded whatever the input size.
+//! and their parts written in input order. A large file is processed alone:
+//! its line-aligned chunks are scanned and rendered by worker threads, a
+//! bounded window of chunks ahead of this thread, which writes them in order
+//! (see [`ordered`](crate::ordered)). Stdin and other streams are read,
+//! scanned and written a window at a time. Memory stays bounded whatever the
+//! input size.
 
 use std::io::{self, Read, Write};
-use std::ops::Range;
 use std::path::Path;
 
-use iocx_core::chunked::{find_all_parallel, line_chunks, map_chunks};
+use iocx_core::chunked::{find_all_parallel, find_in_chunk, line_chunks, map_chunks};
 use iocx_core::decode::decode;
 use iocx_core::{Extractor, Match};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Input, Opened};
+use crate::ordered::ordered_map;
 use crate::output::{SeenValues, Sink};
 use crate::stream::{scan_stream, StreamError, StreamLimits};
 use crate::Outcome;
@@ -37,11 +39,11 @@ impl Settings {
         find_all_parallel(&self.extractor, text, self.chunk_size)
     }
 
-    /// Chunks scanned at once when a large file is processed piecewise.
-    /// Threads wait for the slowest chunk at the end of each piece: four
-    /// chunks per thread made two threads 20 % faster than two per thread
-    /// on 1 GB of reports; eight gained nothing more and held 50 % more
-    /// memory.
+    /// Chunks of a large file scanned ahead of the one being written (and,
+    /// with `--unique`, scanned together before their first occurrences are
+    /// picked). Four per thread made two threads 20 % faster than two per
+    /// thread on 1 GB of reports when the threads met at the end of every
+    /// piece; eight gained nothing more and held 50 % more memory.
     fn chunks_per_piece(&self) -> usize {
         rayon::current_num_threads().max(1) * 4
     }
@@ -68,7 +70,8 @@ impl Settings {
         len
     }
 
-    /// Files larger than one piece are processed alone, piece by piece.
+    /// Files larger than one piece (a window's worth of chunks) are
+    /// processed alone, chunk by chunk.
     fn processed_alone(&self, input: &Input) -> bool {
         match input {
             Input::Stdin => true,
@@ -211,8 +214,8 @@ fn extract_whole<S: Sink>(
     Ok((vec![part], !matches.is_empty()))
 }
 
-/// Extracts a large file a piece (a few line-aligned chunks) at a time,
-/// writing each piece's part before scanning the next.
+/// Extracts a large file chunk by chunk, writing each chunk's part in order
+/// while later chunks are scanned.
 fn extract_piecewise<S: Sink>(
     sink: &mut S,
     source: &str,
@@ -225,45 +228,59 @@ fn extract_piecewise<S: Sink>(
         Opened::Stream(file) => return extract_stream(sink, source, file, settings, out),
     };
     let (text, _) = decode(&contents);
-    let mut seen = SeenValues::default();
+    let chunks = line_chunks(&text, settings.chunk_size);
+    let find = |chunk: &[u8]| settings.extractor.find_all(chunk);
     let mut found = false;
-    for piece in line_chunks(&text, settings.chunk_size).chunks(settings.chunks_per_piece()) {
-        for (part, any) in render_piece(sink, source, &text, piece, settings, &mut seen) {
-            found |= any;
-            sink.write(part, out).map_err(Failure::Output)?;
+    let mut write = |sink: &S, (part, any): (S::Part, bool)| {
+        found |= any;
+        sink.write(part, out)
+    };
+    if settings.unique {
+        // First occurrences are decided in input order, so each piece's
+        // matches come back to this thread before they are rendered.
+        let mut seen = SeenValues::default();
+        for piece in chunks.chunks(settings.chunks_per_piece()) {
+            let mut per_chunk = map_chunks(&text, piece, find, |_, matches| matches);
+            for matches in &mut per_chunk {
+                seen.retain_first(matches);
+            }
+            let parts: Vec<_> = per_chunk
+                .par_iter()
+                .map(|matches| render(&*sink, source, &text, matches))
+                .collect();
+            for part in parts {
+                write(sink, part).map_err(Failure::Output)?;
+            }
         }
+    } else {
+        // Each chunk is scanned and rendered (and its matches dropped) on a
+        // worker, which takes the next chunk as soon as it is done; this
+        // thread only writes. Rendering here after the scan kept two cores
+        // well under twice the speed of one.
+        let sink: &S = sink;
+        ordered_map(
+            &chunks,
+            rayon::current_num_threads(),
+            settings.chunks_per_piece(),
+            |range| {
+                render(
+                    sink,
+                    source,
+                    &text,
+                    &find_in_chunk(&text, range.clone(), find),
+                )
+            },
+            |part| write(sink, part),
+        )
+        .map_err(Failure::Output)?;
     }
     Ok(found)
 }
 
-/// Scans the chunks `piece` of `text` in parallel and renders each chunk's
-/// matches as a part, returned in order with whether it holds any match.
-fn render_piece<S: Sink>(
-    sink: &S,
-    source: &str,
-    text: &[u8],
-    piece: &[Range<usize>],
-    settings: &Settings,
-    seen: &mut SeenValues,
-) -> Vec<(S::Part, bool)> {
-    let find = |chunk: &[u8]| settings.extractor.find_all(chunk);
-    // Spans are relative to the whole text, so parts are rendered against
-    // it from byte 0.
-    let render = |matches: &[Match]| (sink.part(source, text, 0, matches), !matches.is_empty());
-    if settings.unique {
-        // First occurrences are decided in input order; rendering can still
-        // run in parallel after that.
-        let mut per_chunk = map_chunks(text, piece, find, |_, matches| matches);
-        for matches in &mut per_chunk {
-            seen.retain_first(matches);
-        }
-        per_chunk.par_iter().map(|m| render(m)).collect()
-    } else {
-        // Each chunk is rendered (and its matches dropped) on the thread that
-        // scanned it: done on one thread after the scan, that work kept two
-        // cores well under twice the speed of one.
-        map_chunks(text, piece, find, |_, matches| render(&matches))
-    }
+/// One chunk's part, rendered against the whole text (spans are relative to
+/// it), and whether it holds any match.
+fn render<S: Sink>(sink: &S, source: &str, text: &[u8], matches: &[Match]) -> (S::Part, bool) {
+    (sink.part(source, text, 0, matches), !matches.is_empty())
 }
 
 /// Extracts from a stream window by window, writing as it goes.

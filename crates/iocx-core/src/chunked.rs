@@ -118,17 +118,26 @@ where
 {
     ranges
         .par_iter()
-        .map(|range| {
-            let offset = context_start(buf, range.start);
-            let mut found = find(&buf[offset..range.end]);
-            found.retain(|m| m.span.start + offset >= range.start);
-            for m in &mut found {
-                m.span.start += offset;
-                m.span.end += offset;
-            }
-            each(range.clone(), found)
-        })
+        .map(|range| each(range.clone(), find_in_chunk(buf, range.clone(), &find)))
         .collect()
+}
+
+/// The matches that start in `range`, a line-aligned range of `buf`, found
+/// by `find` over the range and its context (see [`context_start`]), with
+/// spans relative to `buf`: one chunk's share of [`find_all_in_chunks`],
+/// for callers that schedule the chunks themselves.
+pub fn find_in_chunk<F>(buf: &[u8], range: Range<usize>, find: F) -> Vec<Match>
+where
+    F: Fn(&[u8]) -> Vec<Match>,
+{
+    let offset = context_start(buf, range.start);
+    let mut found = find(&buf[offset..range.end]);
+    found.retain(|m| m.span.start + offset >= range.start);
+    for m in &mut found {
+        m.span.start += offset;
+        m.span.end += offset;
+    }
+    found
 }
 
 /// [`Extractor::find_all`] over `buf`, split into line-aligned chunks of at
