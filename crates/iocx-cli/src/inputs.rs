@@ -1,6 +1,7 @@
 //! Turning command-line paths into an ordered list of inputs (directories
-//! walked recursively in sorted order) and opening each one: regular files are
-//! memory-mapped, anything else is streamed.
+//! walked recursively in sorted order) and opening each one: regular files
+//! are read (small ones) or memory-mapped (large ones), anything else is
+//! streamed.
 
 use std::fs::{self, File};
 use std::io::{self, Read};

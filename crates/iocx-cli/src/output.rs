@@ -39,7 +39,8 @@ pub struct LineSink {
     format: LineFormat,
     /// Buffers already written, for the next parts: a large file's parts
     /// are rendered on worker threads, and a fresh multi-megabyte buffer per
-    /// chunk cost a page fault per 4 KiB page (a tenth of the run's time).
+    /// chunk was faulted in page by page (1 GB of reports: 123,000 page
+    /// faults with fresh buffers, 60,000 with reused ones).
     spare: Mutex<Vec<Vec<u8>>>,
 }
 
@@ -78,9 +79,9 @@ impl Sink for LineSink {
         out.write_all(&part)?;
         part.clear();
         if let Ok(mut spare) = self.spare.lock() {
-            // About as many as are rendered at once (a piece's chunks), and
-            // none that a huge part left huge: beyond that they only hold
-            // memory.
+            // About as many as are rendered at once (a window of chunks),
+            // and none that a huge part left huge: beyond that they only
+            // hold memory.
             if spare.len() < rayon::current_num_threads() * 4 && part.capacity() <= KEEP_CAPACITY {
                 spare.push(part);
             }

@@ -240,7 +240,7 @@ fn extract_piecewise<S: Sink>(
         // matches come back to this thread before they are rendered.
         let mut seen = SeenValues::default();
         for piece in chunks.chunks(settings.chunks_per_piece()) {
-            let mut per_chunk = map_chunks(&text, piece, find, |_, matches| matches);
+            let mut per_chunk = map_chunks(&text, piece, find, |matches| matches);
             for matches in &mut per_chunk {
                 seen.retain_first(matches);
             }

@@ -91,9 +91,10 @@ where
     if ranges.len() <= 1 {
         return find(buf);
     }
-    let per_chunk = map_chunks(buf, &ranges, find, |_, found| found);
-    // Sized up front: `flatten` cannot tell `collect` the total, and growing
-    // a vector of a million matches by doubling copies it twenty times.
+    let per_chunk = map_chunks(buf, &ranges, find, |found| found);
+    // Sized up front: `flatten` cannot tell `collect` the total, and a
+    // vector of a million matches grown by doubling is moved twenty times,
+    // each time into fresh pages.
     let mut all = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
     for found in per_chunk {
         all.extend(found);
@@ -102,9 +103,9 @@ where
 }
 
 /// Runs `find` over each of `ranges` in parallel (rayon), each together with
-/// its context (see [`context_start`]), and hands `each` the range and the
-/// matches that start in it, with spans relative to `buf`. Returns what
-/// `each` returns, in the order of `ranges`.
+/// its context (see [`context_start`]), and hands `each` the matches that
+/// start in it, with spans relative to `buf`. Returns what `each` returns,
+/// in the order of `ranges`.
 ///
 /// `ranges` must be consecutive line-aligned ranges of `buf`, such as a run
 /// of [`line_chunks`]. Doing a caller's work on the matches (rendering them,
@@ -113,12 +114,12 @@ where
 pub fn map_chunks<F, G, T>(buf: &[u8], ranges: &[Range<usize>], find: F, each: G) -> Vec<T>
 where
     F: Fn(&[u8]) -> Vec<Match> + Sync,
-    G: Fn(Range<usize>, Vec<Match>) -> T + Sync,
+    G: Fn(Vec<Match>) -> T + Sync,
     T: Send,
 {
     ranges
         .par_iter()
-        .map(|range| each(range.clone(), find_in_chunk(buf, range.clone(), &find)))
+        .map(|range| each(find_in_chunk(buf, range.clone(), &find)))
         .collect()
 }
 
