@@ -8,7 +8,7 @@
 //! bounds how many results are held at once.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 
@@ -19,7 +19,7 @@ struct Progress {
     consumed: Mutex<usize>,
     moved: Condvar,
     /// Set when the consumer gave up: workers stop taking items.
-    stopped: AtomicUsize,
+    stopped: AtomicBool,
 }
 
 /// Runs `work` over `items` on `threads` threads and hands each result to
@@ -46,7 +46,7 @@ where
     let progress = Progress {
         consumed: Mutex::new(0),
         moved: Condvar::new(),
-        stopped: AtomicUsize::new(0),
+        stopped: AtomicBool::new(false),
     };
     let (send, receive) = mpsc::channel::<(usize, R)>();
     std::thread::scope(|scope| {
@@ -99,7 +99,7 @@ impl Progress {
             return false;
         };
         while i >= *consumed + window {
-            if self.stopped.load(Ordering::Relaxed) != 0 {
+            if self.stopped.load(Ordering::Relaxed) {
                 return false;
             }
             consumed = match self.moved.wait(consumed) {
@@ -107,7 +107,7 @@ impl Progress {
                 Err(_) => return false,
             };
         }
-        self.stopped.load(Ordering::Relaxed) == 0
+        !self.stopped.load(Ordering::Relaxed)
     }
 
     fn advance(&self, to: usize) {
@@ -118,7 +118,7 @@ impl Progress {
     }
 
     fn stop(&self) {
-        self.stopped.store(1, Ordering::Relaxed);
+        self.stopped.store(true, Ordering::Relaxed);
         // Taken so that no worker is between its check and its wait.
         drop(self.consumed.lock());
         self.moved.notify_all();
@@ -136,8 +136,8 @@ fn consume_in_order<R, E>(
     let mut expected = 0;
     while expected < len {
         let Ok((i, result)) = receive.recv() else {
-            // Every worker has ended: with no error that means every item
-            // was sent, so this is not reached.
+            // Every worker has ended before every item was sent: one of
+            // them panicked, which the scope re-raises.
             break;
         };
         waiting.insert(i, result);
