@@ -4,8 +4,9 @@
 //! A URL ends at whitespace, a quote or angle bracket, or a closing bracket
 //! that has no opening partner inside the URL (so `(see http://x.com/a)` and
 //! markdown links `[t](http://x.com/a)` end where a reader expects, while
-//! `http://x.com/wiki/A_(b)` keeps its parentheses). Trailing sentence
-//! punctuation is then trimmed.
+//! `http://x.com/wiki/A_(b)` keeps its parentheses), or a comma that starts
+//! the next field of a list or CSV row rather than a path segment (another
+//! URL, a date, a digest). Trailing sentence punctuation is then trimmed.
 
 /// A scheme as written and what it stands for.
 pub(crate) struct Scheme {
@@ -88,12 +89,13 @@ pub(crate) const fn is_url_byte(b: u8) -> bool {
 }
 
 /// What a byte is to [`rest_end`]: the end of the URL, an ordinary URL
-/// byte, or a bracket to balance.
+/// byte, a bracket to balance, or a comma to look past.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum UrlByte {
     End,
     Plain,
     Bracket,
+    Comma,
 }
 
 const fn url_byte_table() -> [UrlByte; 256] {
@@ -105,6 +107,8 @@ const fn url_byte_table() -> [UrlByte; 256] {
             UrlByte::End
         } else if matches!(b, b'(' | b')' | b'[' | b']') {
             UrlByte::Bracket
+        } else if b == b',' {
+            UrlByte::Comma
         } else {
             UrlByte::Plain
         };
@@ -135,10 +139,49 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
                 b']' if depth_square == 0 => break,
                 _ => depth_square -= 1,
             },
+            UrlByte::Comma if starts_next_field(&text[e + 1..]) => break,
+            UrlByte::Comma => {}
         }
         e += 1;
     }
     trim_trailing(text, at, e)
+}
+
+/// True when the text after a comma is the next field of a list or CSV row
+/// rather than more of the URL: another URL (`/a/,http://b`, `','http`), a
+/// date (`/gate/,2016-08-21 14:38`) or a digest. Commas inside paths and
+/// queries (`?ids=1,2,3`, `/win%2021,0,0,182`) are followed by none of
+/// these. Looks at most 129 bytes ahead, so a run of commas stays linear.
+fn starts_next_field(after: &[u8]) -> bool {
+    let after = match after.first() {
+        Some(b'\'' | b'"') => &after[1..],
+        _ => after,
+    };
+    let letters = after
+        .iter()
+        .take(9)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    if (3..=8).contains(&letters) && after[letters..].starts_with(b"://") {
+        return true;
+    }
+    let digit = |i: usize| after.get(i).is_some_and(u8::is_ascii_digit);
+    let date = (0..4).all(digit)
+        && matches!(after.get(4), Some(b'-' | b'/'))
+        && digit(5)
+        && digit(6)
+        && after.get(7) == after.get(4)
+        && digit(8)
+        && digit(9);
+    if date {
+        return true;
+    }
+    let hex = after
+        .iter()
+        .take(129)
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    matches!(hex, 32 | 40 | 64 | 128) && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// Drops sentence punctuation from the end of `text[start..end]`.
@@ -194,5 +237,28 @@ mod tests {
         assert_eq!(&t[..rest_end(t, 0)], b"/gate.php?id=1");
         let t = b"/x](http://y)";
         assert_eq!(&t[..rest_end(t, 0)], b"/x");
+        for (t, want) in [
+            (&b"/panel/,2016-08-21 14:38:31,ba20"[..], &b"/panel/"[..]),
+            (b"/a/,http://b.top/,http://c.top/", b"/a/"),
+            (b"/a.php','https://b.top/'", b"/a.php"),
+            (b"/p,d41d8cd98f00b204e9800998ecf8427e,x", b"/p"),
+            (b"/q?ids=1,2,3 next", b"/q?ids=1,2,3"),
+            (b"/win%2021,0,0,182 x", b"/win%2021,0,0,182"),
+            (b"/a,b,c/d", b"/a,b,c/d"),
+            (b"/a,2016-08", b"/a,2016-08"),
+            (
+                b"/a,d41d8cd98f00b204e9800998ecf8427eff",
+                b"/a,d41d8cd98f00b204e9800998ecf8427eff",
+            ),
+        ] {
+            let got = &t[..rest_end(t, 0)];
+            assert_eq!(
+                got,
+                want,
+                "{} gave {}",
+                String::from_utf8_lossy(t),
+                String::from_utf8_lossy(got)
+            );
+        }
     }
 }
