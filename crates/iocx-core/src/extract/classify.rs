@@ -149,8 +149,9 @@ fn byte(text: &[u8], i: usize) -> u8 {
 /// Where a defang token may start in raw input: a bracket (`[.]`, `(dot)`,
 /// `{@}`), a backslash or half bracket (`evil\.com`, `evil.]com`), the lead
 /// byte of a wide dot or at (`。` `．` `・` `＠`), an ANSI escape, a percent
-/// sign (`%3A%2F%2F`), a doubled underscore (`http__`) and the space before
-/// ` dot `, ` DOT ` or ` AT `.
+/// sign (`%3A%2F%2F`), a doubled underscore (`http__`), the space before
+/// ` dot `, ` DOT ` or ` AT `, and a scheme separator a space follows
+/// (`hxxp:// evil.com`).
 pub(crate) struct DefangStart;
 
 impl Class for DefangStart {
@@ -165,6 +166,7 @@ impl Class for DefangStart {
                     [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)],
                     [b'd', b'o', b't'] | [b'D', b'O', b'T'] | [b'A', b'T', b' ']
                 )
+            || b == b':' && [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)] == *b"// "
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -197,7 +199,11 @@ impl Class for DefangStart {
         let upper_dot = and(and(eq!(v1, b'D'), eq!(v2, b'O')), eq!(v3, b'T'));
         let at = and(and(eq!(v1, b'A'), eq!(v2, b'T')), eq!(v3, b' '));
         let words = and(eq!(v0, b' '), or(or(dot, upper_dot), at));
-        _mm256_movemask_epi8(or(or(singles, underscores), words)) as u32
+        let spaced_scheme = and(
+            and(eq!(v0, b':'), eq!(v1, b'/')),
+            and(eq!(v2, b'/'), eq!(v3, b' ')),
+        );
+        _mm256_movemask_epi8(or(or(singles, underscores), or(words, spaced_scheme))) as u32
     }
 }
 
@@ -282,12 +288,12 @@ mod tests {
     #[test]
     fn defang_starts() {
         let text = b"a[.]b (dot) x\\.y z.]w \xE3\x80\x82 \x1b[1m %3A a__b a_b \
-                     x dot y x DOT y a AT b a Dot b a At b";
+                     x dot y x DOT y a AT b a Dot b a At b hxxp:// x http://y";
         let found: Vec<u8> = positions::<DefangStart>(text)
             .into_iter()
             .map(|i| text[i])
             .collect();
-        assert_eq!(found, b"[](\\]\xE3\x1b[%_   ".to_vec());
+        assert_eq!(found, b"[](\\]\xE3\x1b[%_   :".to_vec());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! The refanged [`View`](super::view::View) asks [`token_at`] about every
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
-//! space before ` dot ` or ` AT `); the handler for that byte decides from
+//! space before ` dot ` or ` AT `, a `://` a space follows); the handler for that byte decides from
 //! the bytes around it whether a token stands there and what replaces it.
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
 //! where they join two words that can be labels.
@@ -16,6 +16,10 @@ pub(super) struct Pending {
     pub(super) end: usize,
     /// The bytes it stands for.
     pub(super) with: &'static [u8],
+    /// A token that escapes rather than defangs: `\.` is how every regex,
+    /// Sigma rule and escaped path writes a dot, so it says nothing of the
+    /// writer's intent, and the context guards still apply to what it joins.
+    pub(super) weak: bool,
 }
 
 /// True for bytes that may stand in a host label next to a token.
@@ -65,6 +69,7 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         0x1B => terminal_escape_at(raw, i, out),
         b'%' => percent_separator_at(raw, i, out),
         b'_' => underscore_scheme_at(raw, i, out),
+        b':' => spaced_scheme_separator_at(raw, i, out),
         _ => word_at(raw, i, out),
     }
 }
@@ -95,6 +100,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
                 start: open,
                 end: open + 1,
                 with: b"",
+                weak: false,
             });
         }
         return;
@@ -140,6 +146,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         start,
         end: stop,
         with,
+        weak: false,
     });
 }
 
@@ -158,6 +165,7 @@ fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
                 start: i,
                 end: i + 1,
                 with: b"",
+                weak: false,
             });
         }
         return;
@@ -171,19 +179,37 @@ fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
                 start: i,
                 end: i + 1,
                 with: b"",
+                weak: true,
             });
         }
         Some(b'/') => out.push(Pending {
             start: i,
             end: i + 1,
             with: b"",
+            weak: false,
         }),
         Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
             start: i,
             end: i + 2,
             with: b"//",
+            weak: false,
         }),
         _ => {}
+    }
+}
+
+/// `hxxp:// evil.com/x`: a scheme separator, at `colon`, that a space parts
+/// from the host. Only a scheme before it and a label byte after the space
+/// make it one: `the https:// prefix` then joins no host the URL
+/// recogniser accepts, and `http:// [domain]` is left alone.
+fn spaced_scheme_separator_at(raw: &[u8], colon: usize, out: &mut Vec<Pending>) {
+    if scheme_before(raw, colon) && raw.get(colon + 4).is_some_and(u8::is_ascii_alphanumeric) {
+        out.push(Pending {
+            start: colon,
+            end: colon + 4,
+            with: b"://",
+            weak: false,
+        });
     }
 }
 
@@ -213,6 +239,7 @@ fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             start: i,
             end: i + 3,
             with,
+            weak: false,
         });
     }
 }
@@ -264,6 +291,7 @@ fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         start: i,
         end,
         with,
+        weak: false,
     });
 }
 
@@ -277,6 +305,7 @@ fn underscore_scheme_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             start: i,
             end: i + 2,
             with: b"://",
+            weak: false,
         });
     }
 }
@@ -288,6 +317,7 @@ fn percent_separator_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             start: i,
             end: i + 9,
             with: b"://",
+            weak: false,
         });
     }
 }
@@ -307,6 +337,7 @@ fn terminal_escape_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             start: i,
             end: e + 1,
             with: b" ",
+            weak: false,
         });
     }
 }

@@ -60,6 +60,8 @@ struct Edit {
     raw_end: usize,
     view_start: usize,
     view_end: usize,
+    /// An escape rather than a defang (see `Pending::weak`).
+    weak: bool,
 }
 
 /// The refanged text and the way back to input offsets.
@@ -100,6 +102,7 @@ impl<'h> View<'h> {
                 raw_end: p.end,
                 view_start,
                 view_end: text.len(),
+                weak: p.weak,
             });
             copied = p.end;
         }
@@ -199,10 +202,14 @@ impl<'h> View<'h> {
         }
     }
 
-    /// True when some edit lies inside the input range `start..end`.
-    pub(crate) fn edited(&self, start: usize, end: usize) -> bool {
+    /// True when some edit that is not a mere escape lies inside the input
+    /// range `start..end`: the writer meant what it joins as an indicator.
+    pub(crate) fn defanged(&self, start: usize, end: usize) -> bool {
         let i = self.count_below(|e| e.raw_start < start);
-        self.edits.get(i).is_some_and(|e| e.raw_start < end)
+        self.edits[i..]
+            .iter()
+            .take_while(|e| e.raw_start < end)
+            .any(|e| !e.weak)
     }
 }
 
@@ -291,7 +298,7 @@ mod tests {
                 .iter()
                 .map(|g| {
                     at += g;
-                    Edit { raw_start: at, raw_end: at + 3, view_start: at, view_end: at + 1 }
+                    Edit { raw_start: at, raw_end: at + 3, view_start: at, view_end: at + 1, weak: false }
                 })
                 .collect();
             let view = View { text: Text::Borrowed(b""), edits, hint: Cell::new(0) };
@@ -313,8 +320,14 @@ mod tests {
         assert_eq!(v.raw_start(2), 2);
         assert_eq!(v.raw_end(10), 12);
         assert_eq!(&raw[v.raw_start(2)..v.raw_end(10)], b"evil[.]com");
-        assert!(v.edited(2, 12));
-        assert!(!v.edited(0, 2));
-        assert!(!v.edited(12, 14));
+        assert!(v.defanged(2, 12));
+        assert!(!v.defanged(0, 2));
+        assert!(!v.defanged(12, 14));
+        // An escaped dot is refanged but is no sign of intent.
+        let raw = b"x evil\\.com y a\\.evil[.]com";
+        let v = View::new(raw);
+        assert_eq!(v.text(), b"x evil.com y a.evil.com");
+        assert!(!v.defanged(2, 11));
+        assert!(v.defanged(14, raw.len()));
     }
 }

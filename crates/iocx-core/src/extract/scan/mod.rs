@@ -73,7 +73,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
 
     fn defanged(&self, start: usize, end: usize) -> bool {
         self.view
-            .edited(self.view.raw_start(start), self.view.raw_end(end))
+            .defanged(self.view.raw_start(start), self.view.raw_end(end))
     }
 
     /// Grows the run of bytes for which `in_token` holds around `anchor`,
