@@ -248,6 +248,22 @@ pub(crate) fn suffix_len_bytes(bytes: &[u8]) -> Option<usize> {
     }
 }
 
+/// For `name` (ASCII, any case) that is a public suffix only because a
+/// wildcard rule of two or more labels covers its first label, the length
+/// of the rest: `ec2-3-80-1-2.compute-1.amazonaws.com` under
+/// `*.compute-1.amazonaws.com` gives the length of `compute-1.amazonaws.com`.
+///
+/// Such a label is one customer's host, not a suffix anyone registers
+/// under, so the extractor reports the name as a domain. Country wildcards
+/// (`*.ck`) are left out: `b.ck` in prose is a second-level suffix.
+pub(crate) fn wildcard_host_parent_len(name: &[u8]) -> Option<usize> {
+    let dot = name.iter().position(|&b| b == b'.')?;
+    let parent = &name[dot + 1..];
+    let own = LIST.get(name).unwrap_or_default();
+    let covered = LIST.get(parent).unwrap_or_default().wildcard;
+    (covered && !own.rule && !own.exception && parent.contains(&b'.')).then_some(parent.len())
+}
+
 /// True when the last labels of `name` (ASCII, lower case, punycode for IDNs)
 /// form a suffix that is explicitly on the list and some label stands
 /// before it.
@@ -323,6 +339,23 @@ mod tests {
         assert_eq!(
             registrable_domain("x.y.kawasaki.jp"),
             Some("x.y.kawasaki.jp")
+        );
+    }
+
+    #[test]
+    fn hosts_under_a_wildcard() {
+        let host = b"ec2-3-80-1-2.Compute-1.amazonaws.com";
+        assert_eq!(
+            wildcard_host_parent_len(host),
+            Some("compute-1.amazonaws.com".len())
+        );
+        // A ccTLD wildcard, a plain suffix, and a name under the host.
+        assert_eq!(wildcard_host_parent_len(b"b.ck"), None);
+        assert_eq!(wildcard_host_parent_len(b"co.uk"), None);
+        assert_eq!(wildcard_host_parent_len(b"s3.amazonaws.com"), None);
+        assert_eq!(
+            wildcard_host_parent_len(b"x.ec2-3-80-1-2.compute-1.amazonaws.com"),
+            None
         );
     }
 }

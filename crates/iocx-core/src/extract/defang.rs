@@ -107,7 +107,9 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
     };
     let mut inner_end = inner_start + rel;
     let end = inner_end + 1;
-    while inner_end > inner_start && raw[inner_end - 1] == b' ' {
+    // A line break before the closer: text taken from a PDF wraps inside
+    // the token (`evil[.\n]com`).
+    while inner_end > inner_start && matches!(raw[inner_end - 1], b' ' | b'\n' | b'\r') {
         inner_end -= 1;
     }
     let inner = &raw[inner_start..inner_end];

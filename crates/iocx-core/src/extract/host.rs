@@ -87,9 +87,15 @@ pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
         return false;
     }
     if token.is_ascii() {
-        let Some(suffix) = psl::suffix_len_bytes(token) else {
+        let Some(mut suffix) = psl::suffix_len_bytes(token) else {
             return false;
         };
+        if suffix == token.len() {
+            match psl::wildcard_host_parent_len(token) {
+                Some(parent) => suffix = parent,
+                None => return false,
+            }
+        }
         let mut buf = [0u8; 253];
         let lower = &mut buf[..token.len()];
         lower.copy_from_slice(token);
@@ -127,6 +133,9 @@ static LABEL_BYTE: [bool; 256] =
 /// `name` (lower-case ASCII) as a `&str` when it is a well-formed host name
 /// whose public suffix, `suffix` bytes long, leaves a real registrable
 /// label before it.
+///
+/// An all-digit registrable label is well-formed (`163.com`, `4399.com`);
+/// whether `3.com` in prose is a number is for the context guards.
 fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     if name.len() < 3 || name.len() > 253 || suffix >= name.len() {
         return None;
@@ -153,11 +162,10 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     if labels < 2 {
         return None;
     }
-    // The registrable label must be a real host label: no underscore, not
-    // all digits (`1.2.3.com` style noise).
+    // The registrable label must be a real host label: no underscore.
     let head = &name[..name.len() - suffix - 1];
     let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
-    if label.contains(&b'_') || label.iter().all(u8::is_ascii_digit) && labels == 2 {
+    if label.contains(&b'_') {
         return None;
     }
     super::ascii_str(name)
