@@ -107,9 +107,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
     };
     let mut inner_end = inner_start + rel;
     let end = inner_end + 1;
-    // A line break before the closer: text taken from a PDF wraps inside
-    // the token (`evil[.\n]com`).
-    while inner_end > inner_start && matches!(raw[inner_end - 1], b' ' | b'\n' | b'\r') {
+    while inner_end > inner_start && raw[inner_end - 1] == b' ' {
         inner_end -= 1;
     }
     let inner = &raw[inner_start..inner_end];
