@@ -19,8 +19,8 @@
 //! 1. **The refanged view.** One SIMD classification pass (AVX2, with a
 //!    scalar fallback) marks every byte that can start a defang token (`[`,
 //!    `(`, `{`, `]`, `\`, ` dot `, ` AT `, `__`, `%`, wide dots, ESC, a
-//!    `://` a space follows). Each
-//!    mark is checked against the token table; the ones that are defang
+//!    `://` a space follows). Each mark is checked against the token
+//!    table; the ones that are defang
 //!    tokens become edits. When there are edits the view is one copy of the
 //!    input with them applied, plus a sorted edit list that maps view
 //!    offsets back to input offsets in one forward walk. Input without
@@ -42,8 +42,8 @@
 //! `document.write(`) and version numbers (`version 1.2.3.4`); a defanged
 //! candidate skips them, because defanging is a statement of intent (an
 //! escaped dot, `evil\.com`, is refanged but is no such statement: regexes
-//! and escaped paths write every dot that way). The
-//! guards look at a few bytes around a candidate; the one that asks whether
+//! and escaped paths write every dot that way). The guards look at a few
+//! bytes around a candidate; the one that asks whether
 //! it sits in a table's file-name column carries what it learnt of the
 //! current line and table from one candidate to the next, so a long line or
 //! table is read once, not once per candidate.

@@ -3,8 +3,9 @@
 //! The refanged [`View`](super::view::View) asks [`token_at`] about every
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
-//! space before ` dot ` or ` AT `, a `://` a space follows); the handler for that byte decides from
-//! the bytes around it whether a token stands there and what replaces it.
+//! space before ` dot ` or ` AT `, a `://` a space follows); the handler
+//! for that byte decides from the bytes around it whether a token stands
+//! there and what replaces it.
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
 //! where they join two words that can be labels.
 
