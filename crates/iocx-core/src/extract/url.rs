@@ -181,7 +181,8 @@ fn starts_next_field(after: &[u8]) -> bool {
         .take(129)
         .take_while(|b| b.is_ascii_hexdigit())
         .count();
-    matches!(hex, 32 | 40 | 64 | 128) && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
+    crate::IndicatorKind::hash_for_len(hex).is_some()
+        && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
 }
 
 /// Drops sentence punctuation from the end of `text[start..end]`.
