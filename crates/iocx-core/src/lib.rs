@@ -39,12 +39,13 @@
 //! Domains must end in an explicit Public Suffix List entry (a snapshot ships
 //! in `data/`, see [`psl`]). Undefanged candidates then pass context guards
 //! against file names (`setup.zip`), code (`System.Net.WebClient`,
-//! `document.write(`) and version numbers (`version 1.2.3.4`); a defanged
-//! candidate skips them, because defanging is a statement of intent (an
-//! escaped dot, `evil\.com`, is refanged but is no such statement: regexes
-//! and escaped paths write every dot that way). The guards look at a few
-//! bytes around a candidate; the one that asks whether
-//! it sits in a table's file-name column carries what it learnt of the
+//! `document.write(`), antivirus detection names
+//! (`Trojan.Win32.Explosion.ae`) and version numbers (`version 1.2.3.4`); a
+//! defanged candidate skips them, because defanging is a statement of intent
+//! (an escaped dot, `evil\.com`, is refanged but is no such statement:
+//! regexes and escaped paths write every dot that way). The guards look at a
+//! few bytes around a candidate; the one that asks whether it sits in a
+//! table's file-name column carries what it learnt of the
 //! current line and table from one candidate to the next, so a long line or
 //! table is read once, not once per candidate.
 //! Benign-but-valid values (`10.0.0.5`, `8.8.8.8`, `github.com`) are always

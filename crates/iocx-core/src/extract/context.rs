@@ -280,6 +280,9 @@ pub(crate) fn rejects_domain(
     if TECH_NAMES.contains(&domain) {
         return true;
     }
+    if labels >= 3 && super::detection::is_detection_name(domain, labels) {
+        return true;
+    }
     // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.
     // `de.wikipedia.org` also starts with a TLD, but ends in a common one.
     if labels >= 3

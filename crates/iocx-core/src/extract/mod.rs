@@ -24,6 +24,7 @@ macro_rules! byte_table {
 mod classify;
 mod context;
 mod defang;
+mod detection;
 mod host;
 mod network;
 mod scan;
