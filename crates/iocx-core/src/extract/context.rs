@@ -13,7 +13,7 @@ use crate::Strictness;
 
 /// TLDs that are, far more often than not, a file extension in reports.
 const FILE_TLDS: &[&str] = &[
-    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab",
+    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab", "java",
 ];
 
 /// TLDs that are also file extensions, but are common domain suffixes: file
@@ -280,16 +280,37 @@ pub(crate) fn rejects_domain(
     if TECH_NAMES.contains(&domain) {
         return true;
     }
+    // A redaction mask: `xxx.xxx.xxx.xxx`, `ns1.xx.xxx`: the last two
+    // labels are all `x`.
+    let second_last_dot = domain[..last_dot.saturating_sub(1)]
+        .rfind('.')
+        .map_or(0, |d| d + 1);
+    if domain[second_last_dot..]
+        .bytes()
+        .all(|b| b == b'x' || b == b'.')
+    {
+        return true;
+    }
+    // ActionScript classes: `MyClass.as`. Hosts in American Samoa are not
+    // written in UpperCamelCase.
+    if labels == 2 && tld == "as" && is_upper_camel_case(&raw[..raw.len() - 3]) {
+        return true;
+    }
     if labels >= 3 && super::detection::is_detection_name(domain, labels) {
         return true;
     }
     // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.
     // `de.wikipedia.org` also starts with a TLD, but ends in a common one.
+    // Identifiers start with the TLD of their owner's domain, a country code
+    // or a legacy one; a host's first label may well be a newer generic TLD
+    // word (`store.example.as`, `shop.example.pl`, `app.example.ai`).
     if labels >= 3
         && (matches!(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
-        ) || !common_tld && crate::psl::is_tld(first))
+        ) || !common_tld
+            && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
+            && crate::psl::is_tld(first))
     {
         return true;
     }
@@ -335,6 +356,16 @@ pub(crate) fn rejects_domain(
     in_list(word_before(text, start), FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_WORDS_AFTER)
         || super::table::in_file_column(text, start, tables)
+}
+
+/// True for a word in UpperCamelCase: a capital, then a lower-case letter
+/// or digit, then another capital somewhere (`MyClass`, `MainActivity`).
+fn is_upper_camel_case(word: &[u8]) -> bool {
+    word.len() >= 3
+        && word[0].is_ascii_uppercase()
+        && !word[1].is_ascii_uppercase()
+        && word[2..].iter().any(u8::is_ascii_uppercase)
+        && word.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// True when a hex digest and spaces come right before `start`, as in the
