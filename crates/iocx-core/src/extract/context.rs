@@ -314,10 +314,19 @@ pub(crate) fn rejects_domain(
     {
         return true;
     }
-    // A number before a TLD (`3.com`, `2019.in`): prose far more often than
-    // the numeric domains of gambling and Chinese infrastructure (`163.com`),
-    // which the guard lets through defanged, in URLs and in e-mails.
-    if labels == 2 && first.bytes().all(|b| b.is_ascii_digit()) {
+    // A list number, a year or a date before a TLD (`2.do`, `2019.in`,
+    // `16032023.one`) is prose or a file name glued to what follows, and so
+    // is any number before a TLD that is also a file extension (`408709.one`,
+    // an invoice); other numbers are the numeric domains of gambling and
+    // Chinese infrastructure (`163.com`, `3322.org`, `105711.com`).
+    if labels == 2
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && (is_count_or_date(first)
+            || matches!(
+                tld,
+                "one" | "exe" | "dll" | "dat" | "img" | "docx" | "rar" | "bin"
+            ))
+    {
         return true;
     }
     // A file named after its digest: `e990e0d1ee90cd10c4be7bfde6cc3e5a.pe`.
@@ -356,6 +365,19 @@ pub(crate) fn rejects_domain(
     in_list(word_before(text, start), FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_WORDS_AFTER)
         || super::table::in_file_column(text, start, tables)
+}
+
+/// True when the digits `number` read as a count (one or two digits), a
+/// year (`19xx`, `20xx`) or a date with its year first or last
+/// (`20230316`, `16032023`).
+fn is_count_or_date(number: &str) -> bool {
+    let year = |y: &str| y.starts_with("19") || y.starts_with("20");
+    match number.len() {
+        1 | 2 => true,
+        4 => year(number),
+        8 => year(&number[..4]) || year(&number[4..]),
+        _ => false,
+    }
 }
 
 /// True for a word in UpperCamelCase: a capital, then a lower-case letter
