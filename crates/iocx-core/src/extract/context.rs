@@ -186,12 +186,17 @@ const VERSION_WORDS: &[&str] = &[
     "office",
     "java",
     "python",
-    "node",
     "openssl",
     "android",
     "ios",
     "macos",
     "release:",
+    "released",
+    "before",
+    "flash",
+    "player",
+    "runtime",
+    "air",
     "nuget",
     "package",
     "assemblyversion",
@@ -220,7 +225,8 @@ fn word_before(text: &[u8], at: usize) -> &[u8] {
     while s > 0 && text[s - 1].is_ascii_alphabetic() && e - s < 24 {
         s -= 1;
     }
-    if s > 0 && text[s - 1].is_ascii_alphanumeric() {
+    // The tail of a longer token (`gen_player`, `/player`) is no word.
+    if s > 0 && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'_' | b'/')) {
         return &[];
     }
     let floor = at.saturating_sub(super::CONTEXT_LOOKBACK);
@@ -409,7 +415,23 @@ fn follows_digest(text: &[u8], start: usize) -> bool {
 
 /// True when the dotted quad at `start` follows a word that makes it a version.
 pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
-    in_list(word_before(text, start), VERSION_WORDS)
+    follows_product_token(text, start) || in_list(word_before(text, start), VERSION_WORDS)
+}
+
+/// True when a capitalised product name and a slash come right before
+/// `start`, as User-Agents write versions (`WinHttp/1.6.3.8`,
+/// `Chrome/131.0.0.0`). A path segment (`/dev/tcp/`, `/UploadFiles/`) and a
+/// URL's `//` are no product token.
+fn follows_product_token(text: &[u8], start: usize) -> bool {
+    if start < 2 || text[start - 1] != b'/' {
+        return false;
+    }
+    let end = start - 1;
+    let mut s = end;
+    while s > 0 && text[s - 1].is_ascii_alphanumeric() && end - s < 32 {
+        s -= 1;
+    }
+    s < end && text[s].is_ascii_uppercase() && (s == 0 || text[s - 1] != b'/')
 }
 
 /// The start of the line holding `pos`, if that line starts at or after

@@ -82,6 +82,25 @@ pub(crate) fn parse_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
     Some((v, end))
 }
 
+/// The port of a shell socket path, `/dev/tcp/HOST/PORT` (bash reverse
+/// shells), when the host at `start..at` sits in one: the port and where it
+/// ends.
+pub(crate) fn parse_shell_socket_port(
+    text: &[u8],
+    start: usize,
+    at: usize,
+) -> Option<(u16, usize)> {
+    let before = &text[..start];
+    if text.get(at) != Some(&b'/')
+        || !(before.ends_with(b"/dev/tcp/") || before.ends_with(b"/dev/udp/"))
+    {
+        return None;
+    }
+    let (v, end) = read_decimal(text, at + 1, 5)?;
+    let v = u16::try_from(v).ok().filter(|&v| v > 0)?;
+    Some((v, end))
+}
+
 /// Reads 1..=`max_digits` decimal digits at `at` that are not followed by
 /// another alphanumeric byte.
 fn read_decimal(text: &[u8], at: usize, max_digits: usize) -> Option<(u32, usize)> {

@@ -16,7 +16,7 @@ mod colon;
 use super::classify;
 use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
-use super::network::{parse_ipv4, parse_port, parse_prefix};
+use super::network::{parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port};
 use super::table;
 use super::url::rest_end;
 use super::view::View;
@@ -165,7 +165,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut addr_end = end;
         let mut port = None;
         if end == e {
-            if let Some((p, pe)) = parse_port(text, end) {
+            if let Some((p, pe)) =
+                parse_port(text, end).or_else(|| parse_shell_socket_port(text, s, end))
+            {
                 port = Some(p);
                 addr_end = pe;
             }
