@@ -2,11 +2,13 @@
 //! still not an indicator.
 //!
 //! Reports are full of names that parse as domains (`setup.zip`,
-//! `System.Security`, `obj.name`, `ASP.NET`) and dotted numbers that parse as
-//! addresses (`version 1.2.3.4`). A defanged candidate never reaches these
-//! checks: whoever defanged it meant it as an indicator. The checks only look
-//! at a few bytes around the candidate (and, for tables, the header line of
-//! the table it sits in), so their cost is per candidate, not per byte.
+//! `System.Security`, `obj.name`, `ASP.NET`, and the detection names of
+//! [`detection`](super::detection)) and dotted numbers that parse as
+//! addresses (`version 1.2.3.4`, see [`version`](super::version)). A
+//! defanged candidate never reaches these checks: whoever defanged it meant
+//! it as an indicator. The checks only look at a few bytes around the
+//! candidate (and, for tables, the header line of the table it sits in), so
+//! their cost is per candidate, not per byte.
 
 use super::table::TableMemo;
 use crate::Strictness;
@@ -158,58 +160,12 @@ const COMMON_TLDS: &[&str] = &[
 /// Technology names written like domains.
 const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];
 
-/// Words after which a dotted quad is a version number.
-const VERSION_WORDS: &[&str] = &[
-    "version",
-    "versions",
-    "ver",
-    "v",
-    "build",
-    "release",
-    "rel",
-    "rev",
-    "revision",
-    "firmware",
-    "fw",
-    "update",
-    "patch",
-    "kb",
-    "driver",
-    "agent",
-    "sdk",
-    "os",
-    "kernel",
-    "windows",
-    "chrome",
-    "firefox",
-    "edge",
-    "office",
-    "java",
-    "python",
-    "openssl",
-    "android",
-    "ios",
-    "macos",
-    "release:",
-    "released",
-    "before",
-    "flash",
-    "player",
-    "runtime",
-    "air",
-    "nuget",
-    "package",
-    "assemblyversion",
-    "fileversion",
-    "productversion",
-];
-
 /// The word (ASCII letters only) that ends right before `at`, skipping spaces,
 /// quotes and `:`/`=` between them, and a line end: reports wrap prose, so
 /// `file version` may end the line above `2.4.1.3`. That line must start
 /// within [`CONTEXT_LOOKBACK`](super::CONTEXT_LOOKBACK) of `at`, the text
 /// chunked extraction carries.
-fn word_before(text: &[u8], at: usize) -> &[u8] {
+pub(super) fn word_before(text: &[u8], at: usize) -> &[u8] {
     let mut e = at;
     let mut crossed_line = false;
     while e > 0
@@ -249,7 +205,7 @@ fn word_after(text: &[u8], at: usize) -> &[u8] {
     &text[s..e]
 }
 
-fn in_list(word: &[u8], list: &[&str]) -> bool {
+pub(super) fn in_list(word: &[u8], list: &[&str]) -> bool {
     !word.is_empty() && list.iter().any(|w| word.eq_ignore_ascii_case(w.as_bytes()))
 }
 
@@ -413,27 +369,6 @@ fn follows_digest(text: &[u8], start: usize) -> bool {
     e - s >= 32 && (s == 0 || !text[s - 1].is_ascii_alphanumeric())
 }
 
-/// True when the dotted quad at `start` follows a word that makes it a version.
-pub(crate) fn is_version_number(text: &[u8], start: usize) -> bool {
-    follows_product_token(text, start) || in_list(word_before(text, start), VERSION_WORDS)
-}
-
-/// True when a capitalised product name and a slash come right before
-/// `start`, as User-Agents write versions (`WinHttp/1.6.3.8`,
-/// `Chrome/131.0.0.0`). A path segment (`/dev/tcp/`, `/UploadFiles/`) and a
-/// URL's `//` are no product token.
-fn follows_product_token(text: &[u8], start: usize) -> bool {
-    if start < 2 || text[start - 1] != b'/' {
-        return false;
-    }
-    let end = start - 1;
-    let mut s = end;
-    while s > 0 && text[s - 1].is_ascii_alphanumeric() && end - s < 32 {
-        s -= 1;
-    }
-    s < end && text[s].is_ascii_uppercase() && (s == 0 || text[s - 1] != b'/')
-}
-
 /// The start of the line holding `pos`, if that line starts at or after
 /// `floor`. The newline just before `floor` is looked at, so the answer does
 /// not depend on whether the text begins at `floor` or earlier.
@@ -479,12 +414,5 @@ mod tests {
         assert!(rejects(t, "loader.com"));
         let t = "| Domain | First seen |\n|---|---|\n| loader.com | 2024 |\n";
         assert!(!rejects(t, "loader.com"));
-    }
-
-    #[test]
-    fn versions() {
-        assert!(is_version_number(b"version 1.2.3.4", 8));
-        assert!(is_version_number(b"Version: 1.2.3.4", 9));
-        assert!(!is_version_number(b"C2 1.2.3.4", 3));
     }
 }

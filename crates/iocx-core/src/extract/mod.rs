@@ -31,6 +31,7 @@ mod scan;
 mod table;
 mod tokens;
 pub(crate) mod url;
+mod version;
 pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};

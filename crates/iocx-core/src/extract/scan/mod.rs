@@ -19,6 +19,7 @@ use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
 use super::network::{parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port};
 use super::table;
 use super::url::rest_end;
+use super::version;
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
 use crate::IndicatorKind;
@@ -142,7 +143,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return e;
         }
         if self.settings.strictness != crate::Strictness::Lenient
-            && context::is_version_number(text, s)
+            && version::is_version_number(text, s)
             && !self.defanged(s, end)
         {
             return e;
