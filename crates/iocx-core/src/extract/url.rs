@@ -29,7 +29,7 @@ const PLAIN_SCHEMES: &[&str] = &[
 pub(crate) fn scheme_before(text: &[u8], colon: usize, floor: usize) -> Option<Scheme> {
     let mut s = colon;
     while s > floor
-        && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'*' | b'[' | b']'))
+        && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'*' | b'_' | b'[' | b']'))
         && colon - s < 16
     {
         s -= 1;
@@ -66,14 +66,14 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
         b"fxps" => return Some(("ftps", true)),
         _ => {}
     }
-    // The http family: h, then 2–3 of t/x/*, then p, then an optional s.
+    // The http family: h, then 2–3 of t/x/*/_, then p, then an optional s.
     let (body, secure) = match word {
         [b'h', body @ .., b'p', b's'] => (body, true),
         [b'h', body @ .., b'p'] => (body, false),
         _ => return None,
     };
-    let fits =
-        (2..=3).contains(&body.len()) && body.iter().all(|b| matches!(b, b't' | b'x' | b'*'));
+    let fits = (2..=3).contains(&body.len())
+        && body.iter().all(|b| matches!(b, b't' | b'x' | b'*' | b'_'));
     fits.then_some((if secure { "https" } else { "http" }, true))
 }
 
