@@ -37,9 +37,11 @@
 //!    per byte.
 //!
 //! Domains must end in an explicit Public Suffix List entry (a snapshot ships
-//! in `data/`, see [`psl`]). Undefanged candidates then pass context guards
-//! against file names (`setup.zip`), code (`System.Net.WebClient`,
-//! `document.write(`), antivirus detection names
+//! in `data/`, see [`psl`]) with a label before it; a name that is itself an
+//! entry of the list's private section (`duckdns.org`, `s3.amazonaws.com`)
+//! is its provider's own host and counts too. Undefanged candidates then
+//! pass context guards against file names (`setup.zip`), code
+//! (`System.Net.WebClient`, `document.write(`), antivirus detection names
 //! (`Trojan.Win32.Explosion.ae`) and version numbers (`version 1.2.3.4`); a
 //! defanged candidate skips them, because defanging is a statement of intent
 //! (an escaped dot, `evil\.com`, is refanged but is no such statement:

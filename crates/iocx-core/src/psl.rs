@@ -33,6 +33,9 @@ struct Entry {
     exception: bool,
     /// Some rule is longer than the name and ends with it.
     parent: bool,
+    /// The rule is in the list's private section: a provider's own domain
+    /// under which its customers get names (`duckdns.org`, `s3.amazonaws.com`).
+    private: bool,
 }
 
 /// The list as an open-addressing table over one arena of names.
@@ -162,7 +165,9 @@ impl Table {
 static LIST: LazyLock<Table> = LazyLock::new(|| {
     let mut map: FastMap<String, Entry> =
         FastMap::with_capacity_and_hasher(16 * 1024, Default::default());
+    let mut private = false;
     for line in include_str!("../data/public_suffix_list.dat").lines() {
+        private |= line.starts_with("// ===BEGIN PRIVATE DOMAINS===");
         let rule = line.split_whitespace().next().unwrap_or_default();
         if rule.is_empty() || rule.starts_with("//") {
             continue;
@@ -185,6 +190,7 @@ static LIST: LazyLock<Table> = LazyLock::new(|| {
             }
         };
         let entry = map.entry(name.clone()).or_default();
+        entry.private |= private && kind == 0;
         match kind {
             0 => entry.rule = true,
             1 => entry.wildcard = true,
@@ -262,6 +268,21 @@ pub(crate) fn wildcard_host_parent_len(name: &[u8]) -> Option<usize> {
     let own = LIST.get(name).unwrap_or_default();
     let covered = LIST.get(parent).unwrap_or_default().wildcard;
     (covered && !own.rule && !own.exception && parent.contains(&b'.')).then_some(parent.len())
+}
+
+/// For `name` (ASCII, any case) that is itself a rule of the list's private
+/// section, the length of the name without its first label: `duckdns.org`
+/// gives the length of `org`, `s3.amazonaws.com` that of `amazonaws.com`.
+///
+/// Such a name is a provider's own host (its dynamic DNS service, its
+/// path-style storage endpoint), which reports name as often as the names
+/// under it, so the extractor reports it as a domain with its first label
+/// as the registrable one. Rules of the ICANN section (`co.uk`) are left
+/// out: nobody's host, and prose writes them as suffixes.
+pub(crate) fn private_rule_parent_len(name: &[u8]) -> Option<usize> {
+    let dot = name.iter().position(|&b| b == b'.')?;
+    let own = LIST.get(name).unwrap_or_default();
+    (own.rule && own.private && !own.exception).then_some(name.len() - dot - 1)
 }
 
 /// True when the last labels of `name` (ASCII, lower case, punycode for IDNs)

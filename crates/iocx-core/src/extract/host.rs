@@ -91,7 +91,9 @@ pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
             return false;
         };
         if suffix == token.len() {
-            match psl::wildcard_host_parent_len(token) {
+            match psl::wildcard_host_parent_len(token)
+                .or_else(|| psl::private_rule_parent_len(token))
+            {
                 Some(parent) => suffix = parent,
                 None => return false,
             }
