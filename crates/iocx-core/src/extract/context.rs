@@ -264,13 +264,17 @@ pub(crate) fn rejects_domain(
     // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.
     // `de.wikipedia.org` also starts with a TLD, but ends in a common one.
     // Identifiers start with the TLD of their owner's domain, a country code
-    // or a legacy one; a host's first label may well be a newer generic TLD
-    // word (`store.example.as`, `shop.example.pl`, `app.example.ai`).
+    // or a legacy one, and end in a product word; a host's first label may
+    // well be a newer generic TLD word (`store.example.as`, `app.example.ai`)
+    // and a host with a country-code first label ends in a country code or a
+    // legacy TLD (`bz.kimoo.com.tw`, `ru.gcgame.info`).
+    let host_tld = tld.len() == 2 || matches!(tld, "info" | "biz" | "mobi" | "pro");
     if labels >= 3
         && (matches!(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
         ) || !common_tld
+            && !host_tld
             && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
             && crate::psl::is_tld(first))
     {
