@@ -315,10 +315,16 @@ pub(crate) fn rejects_domain(
     if !common_tld && CODE_OBJECTS.contains(&first) {
         return true;
     }
-    if FILE_TLDS.contains(&tld) {
+    // A name with a path after it is a host (`fii.sh/k0ul4ia`,
+    // `waddanka.so/index.php`), unless it is an archive whose members a
+    // path names (`build.zip/setup.msi`).
+    let path_after = after == Some(b'/')
+        && text.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+        && !matches!(tld, "zip" | "cab" | "rar");
+    if FILE_TLDS.contains(&tld) && !path_after {
         return true;
     }
-    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld);
+    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !path_after;
     if strictness == Strictness::Strict && file_tld && tld != "com" && tld != "info" {
         return true;
     }

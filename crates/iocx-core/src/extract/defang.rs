@@ -296,9 +296,14 @@ fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     });
 }
 
-/// `http__evil.com`: a scheme followed by the two underscores at `i`.
+/// `http__evil.com`: a scheme followed by the two underscores at `i`. The
+/// word before must be a scheme (`hxxps__`), not any word (`class__init`,
+/// a path's `aas__0`): identifiers are full of double underscores.
 fn underscore_scheme_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if i == 0 || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S') || !scheme_before(raw, i) {
+    if i == 0
+        || !matches!(raw[i - 1], b'p' | b'P' | b's' | b'S')
+        || crate::extract::url::scheme_before(raw, i, 0).is_none()
+    {
         return;
     }
     if raw.get(i + 2).is_some_and(|b| b.is_ascii_alphanumeric()) {

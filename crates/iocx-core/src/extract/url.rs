@@ -147,6 +147,20 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
     trim_trailing(text, at, e)
 }
 
+/// [`rest_end`] for a URL that starts at `url_start`: a URL that a quote
+/// opens (`'http://x/a.php';`, `` `evil.com/x` ``) ends at the closing quote,
+/// which a path may otherwise hold.
+pub(crate) fn quoted_rest_end(text: &[u8], url_start: usize, at: usize) -> usize {
+    let end = rest_end(text, at);
+    match url_start.checked_sub(1).map(|i| text[i]) {
+        Some(quote @ (b'\'' | b'`')) => match memchr::memchr(quote, &text[at..end]) {
+            Some(i) => trim_trailing(text, at, at + i),
+            None => end,
+        },
+        _ => end,
+    }
+}
+
 /// True when the text after a comma is the next field of a list or CSV row
 /// rather than more of the URL: another URL (`/a/,http://b`, `','http`), a
 /// date (`/gate/,2016-08-21 14:38`) or a digest. Commas inside paths and

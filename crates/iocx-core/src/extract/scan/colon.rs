@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use super::Scanner;
 use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use crate::extract::network::{ipv6_text, parse_ipv4, parse_ipv6, parse_port, parse_prefix};
-use crate::extract::url::{is_url_byte, rest_end, scheme_before};
+use crate::extract::url::{is_url_byte, quoted_rest_end, scheme_before};
 use crate::extract::{ascii_string, push_lossy};
 use crate::IndicatorKind;
 
@@ -50,7 +50,7 @@ impl Scanner<'_, '_> {
         let end = if matches!(text.get(after_host), Some(b'/' | b'?' | b'#'))
             || percent && encoded_path_start(&text[after_host..])
         {
-            rest_end(text, after_host)
+            quoted_rest_end(text, scheme.start, after_host)
         } else {
             after_host
         };

@@ -18,7 +18,7 @@ use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
 use super::network::{parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port};
 use super::table;
-use super::url::rest_end;
+use super::url::quoted_rest_end;
 use super::version;
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
@@ -175,7 +175,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         // The URL first: candidates are pushed in output order (by start,
         // the longer first), which `find_all` relies on to merge the passes.
-        let url_end = self.schemeless_url_end(addr_end);
+        let url_end = self.schemeless_url_end(s, addr_end);
         if let Some(ue) = url_end {
             let value = ascii_string(&text[s..ue]);
             self.push(IndicatorKind::Url, value, s, ue);
@@ -219,7 +219,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             port = Some(p);
             host_end = pe;
         }
-        let url_end = self.schemeless_url_end(host_end);
+        let url_end = self.schemeless_url_end(s, host_end);
         if let Some(ue) = url_end {
             let mut value = String::with_capacity(domain.len() + ue - e);
             value.push_str(&domain);
@@ -240,13 +240,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
     }
 
-    /// The end of a scheme-less URL whose path starts at `at`, if one does.
-    fn schemeless_url_end(&self, at: usize) -> Option<usize> {
+    /// The end of a scheme-less URL that starts at `start` and whose path
+    /// starts at `at`, if one does.
+    fn schemeless_url_end(&self, start: usize, at: usize) -> Option<usize> {
         let text = self.text;
         if text.get(at) != Some(&b'/') {
             return None;
         }
-        let end = rest_end(text, at);
+        let end = quoted_rest_end(text, start, at);
         // `evil.com/` alone, or `a.b/ c`: no path to speak of.
         (end > at + 1 && text[at + 1] != b'/').then_some(end)
     }
