@@ -5,7 +5,10 @@
 //!
 //! No indicator contains a newline byte (`\n`), defanged forms included
 //! (`[.]`, `(dot)`, ` dot `, `[://]` and the rest are all written within one
-//! line), and the extractor decides about a candidate from its own line and
+//! line) but one: a dot in brackets wrapped across a line end, `evil[.\n]com`
+//! (text exported with a break after every period), and every cut below
+//! passes over a line end inside one. The extractor decides about a
+//! candidate from its own line and
 //! the lines that start at most [`CONTEXT_LOOKBACK`] bytes before it (a
 //! table's header row, a version label ending the line above). Each chunk is therefore scanned
 //! together with the whole lines in the [`CONTEXT_LOOKBACK`] bytes before it,
@@ -56,15 +59,38 @@ pub fn line_chunks(buf: &[u8], chunk_size: usize) -> Vec<Range<usize>> {
         } else {
             // The byte at `target - 1` is the last one the chunk must hold;
             // the first newline from there on closes it.
-            match memchr::memchr(b'\n', &buf[target - 1..]) {
-                Some(i) => target + i,
-                None => buf.len(),
-            }
+            next_cut(buf, target - 1).unwrap_or(buf.len())
         };
         ranges.push(start..end);
         start = end;
     }
     ranges
+}
+
+/// Just after the first newline at or after `from` that may end a piece:
+/// one that is not inside a wrapped defang dot (`[.\n]`).
+fn next_cut(buf: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let newline = at + memchr::memchr(b'\n', &buf[at..])?;
+        if !crate::extract::newline_in_wrapped_dot(buf, newline) {
+            return Some(newline + 1);
+        }
+        at = newline + 1;
+    }
+}
+
+/// Just after the last newline before `end` that may end a piece (see
+/// [`next_cut`]).
+fn last_cut(buf: &[u8], end: usize) -> Option<usize> {
+    let mut before = end;
+    loop {
+        let newline = memchr::memrchr(b'\n', &buf[..before])?;
+        if !crate::extract::newline_in_wrapped_dot(buf, newline) {
+            return Some(newline + 1);
+        }
+        before = newline;
+    }
 }
 
 /// Where the text scanned with a piece starting at `start` (a line start)
@@ -75,7 +101,7 @@ pub fn context_start(buf: &[u8], start: usize) -> usize {
     if at == 0 {
         return 0;
     }
-    memchr::memchr(b'\n', &buf[at - 1..start]).map_or(start, |i| at + i)
+    next_cut(&buf[..start], at - 1).unwrap_or(start)
 }
 
 /// Runs `find` over the line-aligned chunks of `buf` in parallel (rayon) and
@@ -163,8 +189,10 @@ pub struct StreamCut {
 /// Decides how to cut a window of streamed input.
 ///
 /// - At the end of input, everything is scanned and reported.
-/// - Otherwise the window is cut just after its last `\n`: scanned and
-///   reported up to there, the rest carried over.
+/// - Otherwise the window is cut just after its last `\n` (not one inside a
+///   wrapped dot `[.\n]`, nor a final one after `[.`, whose closer may be
+///   still unread): scanned and reported up to there, the rest carried
+///   over.
 /// - Without a newline, `None` asks the caller to read more, until the window
 ///   reaches `max_line` bytes; then it is cut after its last ASCII whitespace
 ///   (if that lies in the second half of the window, else at the window's
@@ -188,8 +216,26 @@ pub fn plan_stream_cut(
             keep_from: len,
         });
     }
-    if let Some(newline) = memchr::memrchr(b'\n', window) {
-        let cut = newline + 1;
+    // A window that ends in `[.\n` may end inside a wrapped dot whose
+    // closer is still unread: cut at the line end before it.
+    let unsure = |cut: usize| {
+        cut == len
+            && [
+                &b"[.\n"[..],
+                b"(.\n",
+                b"{.\n",
+                b"[.\r\n",
+                b"(.\r\n",
+                b"{.\r\n",
+            ]
+            .iter()
+            .any(|tail| window.ends_with(tail))
+    };
+    let cut = match last_cut(window, len) {
+        Some(cut) if unsure(cut) => last_cut(window, cut - 1),
+        cut => cut,
+    };
+    if let Some(cut) = cut {
         return Some(StreamCut {
             scan_end: cut,
             report_end: cut,

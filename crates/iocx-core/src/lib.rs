@@ -57,8 +57,9 @@
 //!
 //! * The whole input must be in memory (or memory-mapped); [`chunked`] splits
 //!   a large buffer at line ends to use several cores.
-//! * Defang tokens never span a line end and no indicator contains one, so
-//!   line-aligned chunks give the same result as one pass.
+//! * Defang tokens never span a line end, but for a dot in brackets wrapped
+//!   across one (`evil[.\n]com`), which every cut of [`chunked`] passes
+//!   over; so line-aligned chunks give the same result as one pass.
 //! * Input is bytes. UTF-8 is understood (IDNs, wide dots); UTF-16 input must
 //!   go through [`decode::decode`] first, and spans then refer to the decoded
 //!   text.

@@ -129,6 +129,7 @@ fn stream_through_planner(
     read_size: usize,
     max_line: usize,
     overlap: usize,
+    find: impl Fn(&[u8]) -> Vec<Match>,
 ) -> Vec<Match> {
     let mut window: Vec<u8> = Vec::new();
     let mut base = 0;
@@ -142,7 +143,7 @@ fn stream_through_planner(
         let Some(cut) = plan_stream_cut(&window, at_eof, max_line, overlap) else {
             continue;
         };
-        for mut m in dotted_tokens(&window[..cut.scan_end]) {
+        for mut m in find(&window[..cut.scan_end]) {
             if m.span.start < cut.report_end {
                 m.span.start += base;
                 m.span.end += base;
@@ -175,7 +176,7 @@ fn stream_over_long_lines_matches_whole_buffer() {
         (1000, 4096, 4096),
     ] {
         assert_eq!(
-            stream_through_planner(&input, read_size, max_line, overlap),
+            stream_through_planner(&input, read_size, max_line, overlap, dotted_tokens),
             whole,
             "read {read_size}, cap {max_line}, overlap {overlap}"
         );
@@ -276,6 +277,60 @@ proptest! {
     fn streaming_equals_whole_buffer(buf in text_strategy(), read_size in 1usize..50) {
         // Tokens here are far shorter than the overlap, the case the
         // streaming rule promises to handle exactly.
-        prop_assert_eq!(stream_through_planner(&buf, read_size, 48, 12), dotted_tokens(&buf));
+        prop_assert_eq!(
+            stream_through_planner(&buf, read_size, 48, 12, dotted_tokens),
+            dotted_tokens(&buf)
+        );
     }
+}
+
+/// Text with dots in brackets wrapped across line ends (`evil[.\n]com`), the
+/// one defang token that holds a line end, among other line ends.
+fn wrapped_dot_text() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop::sample::select(vec![
+        &b"evil"[..],
+        b"com",
+        b"42",
+        b"[.\n]",
+        b"(.\r\n)",
+        b"[.]",
+        b".",
+        b" ",
+        b"\n",
+    ]);
+    prop::collection::vec(piece, 0..80).prop_map(|p| p.concat())
+}
+
+proptest! {
+    /// The real extractor joins `evil[.\n]com` into `evil.com`; no chunk
+    /// or stream window may be cut inside one, whatever the chunk size or
+    /// read size.
+    #[test]
+    fn wrapped_dots_are_never_cut(
+        buf in wrapped_dot_text(),
+        chunk in 1usize..40,
+        read_size in 1usize..40,
+    ) {
+        let extractor = Extractor::new();
+        let whole = extractor.find_all(&buf);
+        let chunked = find_all_in_chunks(&buf, chunk, |c| extractor.find_all(c));
+        prop_assert_eq!(&chunked, &whole);
+        let streamed = stream_through_planner(&buf, read_size, 1 << 20, 64, |w| extractor.find_all(w));
+        prop_assert_eq!(&streamed, &whole);
+    }
+}
+
+#[test]
+fn a_wrapped_dot_is_found_and_chunks_pass_over_it() {
+    let buf = b"a\nto evil[.\n]com now\n";
+    let extractor = Extractor::new();
+    let values: Vec<String> = extractor
+        .find_all(buf)
+        .into_iter()
+        .map(|m| m.value)
+        .collect();
+    assert_eq!(values, ["evil.com"]);
+    // Asked for a cut right after `a\n`'s line, the next newline is the
+    // wrapped one: the chunk runs on to the one after it.
+    assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
 }

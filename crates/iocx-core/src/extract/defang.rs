@@ -75,14 +75,63 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     }
 }
 
-/// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
-/// when it joins two labels, for the bracket at `open`.
-fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
-    let close = match raw[open] {
+/// The closing bracket for the opening one `open`.
+fn closer(open: u8) -> u8 {
+    match open {
         b'[' => b']',
         b'(' => b')',
         _ => b'}',
+    }
+}
+
+/// Where a dot in brackets wrapped across a line end (`[.\n]`, `(.\r\n)`)
+/// that opens at `open` ends. Text exported with a line break after every
+/// period writes `evil[.\n]com`; it is the only token that holds a line
+/// end, and [`newline_in_wrapped_dot`] keeps the chunk and stream cuts out
+/// of it.
+fn wrapped_dot_end(raw: &[u8], open: usize) -> Option<usize> {
+    let close = closer(raw[open]);
+    let rest = raw.get(open + 1..)?;
+    match rest {
+        [b'.', b'\n', c, ..] if *c == close => Some(open + 4),
+        [b'.', b'\r', b'\n', c, ..] if *c == close => Some(open + 5),
+        _ => None,
+    }
+}
+
+/// True when the line end at `newline` (the `\n` byte) lies inside a
+/// wrapped dot `[.\n]`: input cut there would split the token.
+pub(crate) fn newline_in_wrapped_dot(raw: &[u8], newline: usize) -> bool {
+    let opener_at = |back: usize| {
+        newline
+            .checked_sub(back)
+            .filter(|&o| matches!(raw[o], b'[' | b'(' | b'{'))
     };
+    [2, 3]
+        .into_iter()
+        .filter_map(opener_at)
+        .any(|open| wrapped_dot_end(raw, open).is_some_and(|end| end > newline))
+}
+
+/// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
+/// when it joins two labels, for the bracket at `open`.
+fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
+    let close = closer(raw[open]);
+    if let Some(end) = wrapped_dot_end(raw, open) {
+        // Only where it joins two labels, as the spaced forms below.
+        let joins = open > 0
+            && is_label_byte(raw[open - 1])
+            && raw.get(end).is_some_and(|&b| is_label_byte(b));
+        if joins {
+            out.push(Pending {
+                start: open,
+                end,
+                with: b".",
+                weak: false,
+            });
+        }
+        return;
+    }
     let mut i = open + 1;
     while i < raw.len() && raw[i] == b' ' && i - open < 3 {
         i += 1;
