@@ -174,8 +174,10 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
     if with == b"." || with == b"@" {
         let before = open.checked_sub(1).map(|i| raw[i]);
         let after = raw.get(end).copied();
-        // Spaced forms only with square brackets: `regex (.) to` is prose.
-        let square = raw[open] == b'[';
+        // Spaced forms only with square brackets, `regex (.) to` being
+        // prose, but for the at, which prose does not write in brackets:
+        // `intel (at) example.com`.
+        let square = raw[open] == b'[' || with == b"@";
         let spaced_before =
             square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
         let spaced_after =

@@ -101,6 +101,20 @@ pub(crate) fn parse_shell_socket_port(
     Some((v, end))
 }
 
+/// The port of a WebDAV host written `HOST@PORT` (`\\1.2.3.4@80\share`,
+/// `file://1.2.3.4@80/Downloads/x.zip`), for the `@` at `at`: digits that a
+/// path separator, a space or the end follow.
+pub(crate) fn parse_at_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
+    if text.get(at) != Some(&b'@') {
+        return None;
+    }
+    let (v, end) = read_decimal(text, at + 1, 5)?;
+    let v = u16::try_from(v).ok().filter(|&v| v > 0)?;
+    let next = text.get(end).copied();
+    (next.is_none() || matches!(next, Some(b'/' | b'\\' | b' ' | b'\t' | b'\n' | b'\r')))
+        .then_some((v, end))
+}
+
 /// Reads 1..=`max_digits` decimal digits at `at` that are not followed by
 /// another alphanumeric byte.
 fn read_decimal(text: &[u8], at: usize, max_digits: usize) -> Option<(u32, usize)> {

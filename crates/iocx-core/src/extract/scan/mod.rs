@@ -16,7 +16,9 @@ mod colon;
 use super::classify;
 use super::context;
 use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
-use super::network::{parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port};
+use super::network::{
+    parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
+};
 use super::table;
 use super::url::quoted_rest_end;
 use super::version;
@@ -112,8 +114,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 e += 1;
             }
             let letter_before = char_before(text, s).is_some_and(char::is_alphabetic);
-            let letter_after =
-                text.get(e) == Some(&b'@') || char_after(text, e).is_some_and(char::is_alphabetic);
+            // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
+            // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
+            // part.
+            let at_port = parse_at_port(text, e).is_some();
+            let letter_after = text.get(e) == Some(&b'@') && !at_port
+                || char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
                 return self.ipv4_run(s, e);
             }
@@ -166,8 +172,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut addr_end = end;
         let mut port = None;
         if end == e {
-            if let Some((p, pe)) =
-                parse_port(text, end).or_else(|| parse_shell_socket_port(text, s, end))
+            if let Some((p, pe)) = parse_port(text, end)
+                .or_else(|| parse_shell_socket_port(text, s, end))
+                .or_else(|| parse_at_port(text, end))
             {
                 port = Some(p);
                 addr_end = pe;
