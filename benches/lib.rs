@@ -228,6 +228,12 @@ pub const HOSTILE: &[Hostile] = &[
         name: "com-hosts-one-line",
         unit: b"see evil.com and ",
     },
+    // URLs nested in URLs' queries: each one is followed into only once, so
+    // the run is read twice, not once per level.
+    Hostile {
+        name: "nested-urls",
+        unit: b"http://a.com/?u=",
+    },
 ];
 
 /// `pattern`'s unit repeated and cut to exactly `len` bytes (one line).

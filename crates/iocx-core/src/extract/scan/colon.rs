@@ -95,6 +95,19 @@ impl Scanner<'_, '_> {
             };
             self.push(kind, host_value, host_start, host_end).part = true;
         }
+        // A URL inside this one's path or query (`?redirect_uri=http://x/`,
+        // `/web/2019/http://x/`, `?url=https://x/`) is an indicator of its
+        // own: the scan resumes at its scheme. Only one level deep, so a run
+        // of nested URLs is read at most twice, not once per level.
+        if start >= self.nested_until {
+            if let Some(inner) = memchr::memmem::find(&text[after_host..end], b"://") {
+                if let Some(inner) = scheme_before(text, after_host + inner, after_host) {
+                    self.nested_until = end;
+                    self.floor = inner.start;
+                    return Some(inner.start);
+                }
+            }
+        }
         self.floor = end;
         Some(end)
     }

@@ -33,6 +33,9 @@ pub(crate) struct Scanner<'v, 'h> {
     settings: &'v Settings,
     /// No token may start before this offset.
     floor: usize,
+    /// The end of the URL whose inner URL the scan went back into: no URL
+    /// that starts before it looks for one of its own.
+    nested_until: usize,
     /// The table block the scan is in, for the file-name column guard.
     tables: table::TableMemo,
     pub(crate) out: Vec<Found>,
@@ -45,6 +48,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             text: view.text(),
             settings,
             floor: 0,
+            nested_until: 0,
             tables: table::TableMemo::default(),
             // Report text holds about one candidate per 150 bytes; the cap
             // keeps a huge single call from reserving for what it may not use.
