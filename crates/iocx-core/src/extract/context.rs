@@ -244,13 +244,14 @@ pub(crate) fn rejects_domain(
     }
     // A redaction mask: `xxx.xxx.xxx.xxx`, `ns1.xx.xxx`: the last two
     // labels are all `x`.
-    let second_last_dot = domain[..last_dot.saturating_sub(1)]
-        .rfind('.')
-        .map_or(0, |d| d + 1);
-    if domain[second_last_dot..]
-        .bytes()
-        .all(|b| b == b'x' || b == b'.')
-    {
+    if tld.bytes().all(|b| b == b'x') && {
+        let second_last_dot = domain[..last_dot.saturating_sub(1)]
+            .rfind('.')
+            .map_or(0, |d| d + 1);
+        domain[second_last_dot..]
+            .bytes()
+            .all(|b| b == b'x' || b == b'.')
+    } {
         return true;
     }
     // ActionScript classes: `MyClass.as`. Hosts in American Samoa are not
@@ -258,7 +259,7 @@ pub(crate) fn rejects_domain(
     if labels == 2 && tld == "as" && is_upper_camel_case(&raw[..raw.len() - 3]) {
         return true;
     }
-    if labels >= 3 && super::detection::is_detection_name(domain, labels) {
+    if labels >= 3 && super::detection::is_detection_name(first, &domain[first_dot + 1..], labels) {
         return true;
     }
     // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.

@@ -71,9 +71,10 @@ const DETECTION_TYPES: &[&str] = &[
 /// True for an antivirus detection name of three labels or more, in the
 /// `Type.Platform.Family.variant` form (`Trojan.Win32.Explosion.ae`,
 /// `HackTool.MSIL.Mimikatz.AF`): their last label is often a country code.
-pub(crate) fn is_detection_name(domain: &str, labels: usize) -> bool {
-    let mut parts = domain.split('.');
-    let (first, second) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+///
+/// `first` is the name's first label and `rest` what follows its dot.
+pub(crate) fn is_detection_name(first: &str, rest: &str, labels: usize) -> bool {
+    let second = &rest[..rest.bytes().position(|b| b == b'.').unwrap_or(rest.len())];
     let typed = DETECTION_TYPES.contains(&first)
         || first.starts_with("trojan-")
         || first.ends_with("-worm");

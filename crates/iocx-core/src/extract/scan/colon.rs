@@ -100,7 +100,11 @@ impl Scanner<'_, '_> {
         // own: the scan resumes at its scheme. Only one level deep, so a run
         // of nested URLs is read at most twice, not once per level.
         if start >= self.nested_until {
-            if let Some(inner) = memchr::memmem::find(&text[after_host..end], b"://") {
+            // Most URLs have no colon after their host, so a byte search
+            // for `:` beats building a substring searcher per URL.
+            let rest = &text[after_host..end];
+            let inner = memchr::memchr_iter(b':', rest).find(|&c| rest[c + 1..].starts_with(b"//"));
+            if let Some(inner) = inner {
                 if let Some(inner) = scheme_before(text, after_host + inner, after_host) {
                     self.nested_until = end;
                     self.floor = inner.start;
