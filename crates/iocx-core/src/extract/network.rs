@@ -71,15 +71,21 @@ pub(crate) fn parse_prefix(text: &[u8], at: usize, max: u8) -> Option<(u8, usize
     Some((v, end))
 }
 
-/// Reads `:port` at `at` (which holds the `:`), 1–65535. Returns the port and
-/// the offset after it.
-pub(crate) fn parse_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
-    if text.get(at) != Some(&b':') {
+/// A port, 1–65535, written right after the separator `sep` at `at`: the
+/// port and the offset after it.
+fn port_after(text: &[u8], at: usize, sep: u8) -> Option<(u16, usize)> {
+    if text.get(at) != Some(&sep) {
         return None;
     }
     let (v, end) = read_decimal(text, at + 1, 5)?;
     let v = u16::try_from(v).ok().filter(|&v| v > 0)?;
     Some((v, end))
+}
+
+/// Reads `:port` at `at` (which holds the `:`), 1–65535. Returns the port and
+/// the offset after it.
+pub(crate) fn parse_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
+    port_after(text, at, b':')
 }
 
 /// The port of a shell socket path, `/dev/tcp/HOST/PORT` (bash reverse
@@ -91,28 +97,22 @@ pub(crate) fn parse_shell_socket_port(
     at: usize,
 ) -> Option<(u16, usize)> {
     let before = &text[..start];
-    if text.get(at) != Some(&b'/')
-        || !(before.ends_with(b"/dev/tcp/") || before.ends_with(b"/dev/udp/"))
-    {
+    if !(before.ends_with(b"/dev/tcp/") || before.ends_with(b"/dev/udp/")) {
         return None;
     }
-    let (v, end) = read_decimal(text, at + 1, 5)?;
-    let v = u16::try_from(v).ok().filter(|&v| v > 0)?;
-    Some((v, end))
+    port_after(text, at, b'/')
 }
 
 /// The port of a WebDAV host written `HOST@PORT` (`\\1.2.3.4@80\share`,
 /// `file://1.2.3.4@80/Downloads/x.zip`), for the `@` at `at`: digits that a
 /// path separator, a space or the end follow.
 pub(crate) fn parse_at_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
-    if text.get(at) != Some(&b'@') {
-        return None;
-    }
-    let (v, end) = read_decimal(text, at + 1, 5)?;
-    let v = u16::try_from(v).ok().filter(|&v| v > 0)?;
-    let next = text.get(end).copied();
-    (next.is_none() || matches!(next, Some(b'/' | b'\\' | b' ' | b'\t' | b'\n' | b'\r')))
-        .then_some((v, end))
+    port_after(text, at, b'@').filter(|&(_, end)| {
+        matches!(
+            text.get(end),
+            None | Some(b'/' | b'\\' | b' ' | b'\t' | b'\n' | b'\r')
+        )
+    })
 }
 
 /// Reads 1..=`max_digits` decimal digits at `at` that are not followed by
