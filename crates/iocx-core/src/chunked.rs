@@ -8,11 +8,11 @@
 //! line) but one: a dot in brackets wrapped across a line end, `evil[.\n]com`
 //! (text exported with a break after every period), and every cut below
 //! passes over a line end inside one. The extractor decides about a
-//! candidate from its own line and
-//! the lines that start at most [`CONTEXT_LOOKBACK`] bytes before it (a
-//! table's header row, a version label ending the line above). Each chunk is therefore scanned
-//! together with the whole lines in the [`CONTEXT_LOOKBACK`] bytes before it,
-//! and only the matches that start inside the chunk are kept: that yields
+//! candidate from its own line and the lines that start at most
+//! [`CONTEXT_LOOKBACK`] bytes before it (a table's header row, a version
+//! label ending the line above). Each chunk is therefore scanned together
+//! with the whole lines in the [`CONTEXT_LOOKBACK`] bytes before it, and
+//! only the matches that start inside the chunk are kept: that yields
 //! exactly the matches a single [`Extractor::find_all`] over the whole buffer
 //! yields, with the spans shifted back to be relative to the whole buffer.
 //!
@@ -218,21 +218,10 @@ pub fn plan_stream_cut(
     }
     // A window that ends in `[.\n` may end inside a wrapped dot whose
     // closer is still unread: cut at the line end before it.
-    let unsure = |cut: usize| {
-        cut == len
-            && [
-                &b"[.\n"[..],
-                b"(.\n",
-                b"{.\n",
-                b"[.\r\n",
-                b"(.\r\n",
-                b"{.\r\n",
-            ]
-            .iter()
-            .any(|tail| window.ends_with(tail))
-    };
     let cut = match last_cut(window, len) {
-        Some(cut) if unsure(cut) => last_cut(window, cut - 1),
+        Some(cut) if cut == len && crate::extract::ends_in_wrapped_dot_opening(window) => {
+            last_cut(window, cut - 1)
+        }
         cut => cut,
     };
     if let Some(cut) = cut {

@@ -113,6 +113,14 @@ pub(crate) fn newline_in_wrapped_dot(raw: &[u8], newline: usize) -> bool {
         .any(|open| wrapped_dot_end(raw, open).is_some_and(|end| end > newline))
 }
 
+/// True when `raw` ends with what may open a wrapped dot (`[.\n`,
+/// `(.\r\n`) whose closer is not there yet, as a stream window may.
+pub(crate) fn ends_in_wrapped_dot_opening(raw: &[u8]) -> bool {
+    let opener = |i: Option<usize>| i.is_some_and(|i| matches!(raw[i], b'[' | b'(' | b'{'));
+    raw.ends_with(b".\n") && opener(raw.len().checked_sub(3))
+        || raw.ends_with(b".\r\n") && opener(raw.len().checked_sub(4))
+}
+
 /// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
 /// when it joins two labels, for the bracket at `open`.
 fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {

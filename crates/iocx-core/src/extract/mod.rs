@@ -35,7 +35,7 @@ mod version;
 pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};
-pub(crate) use defang::newline_in_wrapped_dot;
+pub(crate) use defang::{ends_in_wrapped_dot_opening, newline_in_wrapped_dot};
 
 /// How far above a candidate's line the context guards may look (a table's
 /// header row, a version label at the end of the line above).
