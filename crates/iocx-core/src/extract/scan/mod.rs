@@ -121,8 +121,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
             // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
             // part.
-            let at_port = parse_at_port(text, e).is_some();
-            let letter_after = text.get(e) == Some(&b'@') && !at_port
+            let letter_after = text.get(e) == Some(&b'@') && parse_at_port(text, e).is_none()
                 || char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
                 return self.ipv4_run(s, e);
