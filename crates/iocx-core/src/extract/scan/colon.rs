@@ -33,7 +33,14 @@ impl Scanner<'_, '_> {
     fn url_with_scheme(&mut self, colon: usize) -> Option<usize> {
         let text = self.text;
         let scheme = scheme_before(text, colon, self.floor)?;
-        let auth = colon + 3;
+        let mut auth = colon + 3;
+        // `hxxps[:]///host/`: browsers read extra slashes before a host as
+        // none. A `file:///` URL is a local path, its first segment no host.
+        if scheme.canonical != "file" {
+            while auth < text.len().min(colon + 5) && text[auth] == b'/' {
+                auth += 1;
+            }
+        }
         // Optional user info, then the host.
         let mut host_start = auth;
         let mut e = auth;
