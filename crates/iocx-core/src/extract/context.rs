@@ -13,9 +13,13 @@
 use super::table::TableMemo;
 use crate::Strictness;
 
-/// TLDs that are, far more often than not, a file extension in reports.
+/// TLDs that are, far more often than not, a file extension in reports
+/// (`F64.data`, Word templates `nato.dot`, a saved hive `sam.save`), or a
+/// method name after an object (`http.open`, `chrome.search`): the last
+/// are brand TLDs that publish no hosts of others.
 const FILE_TLDS: &[&str] = &[
-    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab", "java",
+    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab", "java", "data", "dot",
+    "jmp", "save", "abc", "open", "search", "ping",
 ];
 
 /// TLDs that are also file extensions, but are common domain suffixes: file
@@ -138,6 +142,8 @@ const CODE_OBJECTS: &[&str] = &[
     "value",
     "input",
     "output",
+    "adodb",
+    "msxml2",
     "form",
     "elem",
     "button",
@@ -260,6 +266,19 @@ pub(crate) fn rejects_domain(
         return true;
     }
     if labels >= 3 && super::detection::is_detection_name(first, &domain[first_dot + 1..], labels) {
+        return true;
+    }
+    // `e.g.windows/meterpreter`: an abbreviation glued to the next word
+    // (feeds do list hosts such as `e.g.ulitron.ru`, under common TLDs).
+    if labels >= 3 && !common_tld && (domain.starts_with("e.g.") || domain.starts_with("i.e.")) {
+        return true;
+    }
+    // ESET puts the platform first and capitalises (`Win32.Agent.RIL`);
+    // hosts such as `win32.ddns.net` are written in lower case.
+    if labels >= 3
+        && matches!(first, "win32" | "win64" | "msil")
+        && raw.get(first_dot + 1).is_some_and(u8::is_ascii_uppercase)
+    {
         return true;
     }
     // Reversed-DNS identifiers: `com.example.app`, `jp.naver.line.android`.
