@@ -239,6 +239,8 @@ impl Scanner<'_, '_> {
         if addr.is_unspecified()
             || !text[s..e].iter().any(u8::is_ascii_digit)
             || !canonical.bytes().any(|b| b.is_ascii_digit())
+            || (is_numeric_fields(canonical.as_bytes()) || is_byte_dump(canonical.as_bytes()))
+                && parse_prefix(text, e, 128).is_none()
         {
             return fail;
         }
@@ -275,6 +277,35 @@ impl Scanner<'_, '_> {
         self.floor = end;
         end.max(run_end)
     }
+}
+
+/// True for one or two decimal numbers before a closing `::`: the empty
+/// fields of a colon-separated record (`jon:x:502:503::/home/jon` in
+/// `/etc/passwd`) or a date before a label (`2015-05-26::`), not an
+/// address, whose groups are hex words of up to four digits.
+fn is_numeric_fields(canonical: &[u8]) -> bool {
+    let Some(head) = canonical.strip_suffix(b"::") else {
+        return false;
+    };
+    let fields = head.split(|&b| b == b':');
+    head.iter().filter(|&&b| b == b':').count() < 2
+        && fields
+            .into_iter()
+            .all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+}
+
+/// True for colon-separated byte pairs (`F1:39:8E:53:D1:F8:FC:0`, a
+/// certificate fingerprint cut by a line end) and for a lone small number
+/// after `::` other than the loopback (`#::9` in obfuscated script): an
+/// address's groups are hex words of varying width.
+fn is_byte_dump(canonical: &[u8]) -> bool {
+    if let Some(tail) = canonical.strip_prefix(b"::") {
+        return tail.len() <= 2 && tail != b"1" && tail.iter().all(u8::is_ascii_hexdigit);
+    }
+    let groups: Vec<&[u8]> = canonical.split(|&b| b == b':').collect();
+    groups.len() >= 6
+        && !groups.iter().any(|g| g.is_empty())
+        && groups[..groups.len() - 1].iter().all(|g| g.len() == 2)
 }
 
 /// True when `rest` starts with a percent-encoded `/`, `?` or `#`: the path
