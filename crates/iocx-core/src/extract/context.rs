@@ -199,7 +199,7 @@ pub(super) fn word_before(text: &[u8], at: usize) -> &[u8] {
 }
 
 /// The word that starts right after `at`, skipping spaces and quotes.
-fn word_after(text: &[u8], at: usize) -> &[u8] {
+pub(super) fn word_after(text: &[u8], at: usize) -> &[u8] {
     let mut s = at;
     while s < text.len() && matches!(text[s], b' ' | b'\t' | b'"' | b'\'' | b'`' | b')') {
         s += 1;

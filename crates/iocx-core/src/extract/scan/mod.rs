@@ -152,7 +152,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return e;
         }
         if self.settings.strictness != crate::Strictness::Lenient
-            && version::is_version_number(text, s)
+            && version::is_version_number(text, s, end)
             && !self.defanged(s, end)
         {
             return e;
