@@ -64,6 +64,9 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
         b"meows" => return Some(("https", true)),
         b"fxp" | b"fxxp" => return Some(("ftp", true)),
         b"fxps" => return Some(("ftps", true)),
+        // A letter dropped (`htps://`) defangs as well as one replaced.
+        b"htp" => return Some(("http", true)),
+        b"htps" => return Some(("https", true)),
         _ => {}
     }
     // The http family: h, then 2–3 of t/x/*/_, then p, then an optional s.
@@ -96,6 +99,7 @@ enum UrlByte {
     Plain,
     Bracket,
     Comma,
+    Colon,
 }
 
 const fn url_byte_table() -> [UrlByte; 256] {
@@ -109,6 +113,8 @@ const fn url_byte_table() -> [UrlByte; 256] {
             UrlByte::Bracket
         } else if b == b',' {
             UrlByte::Comma
+        } else if b == b':' {
+            UrlByte::Colon
         } else {
             UrlByte::Plain
         };
@@ -141,6 +147,12 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
             },
             UrlByte::Comma if starts_next_field(&text[e + 1..]) => break,
             UrlByte::Comma => {}
+            UrlByte::Colon => {
+                if let Some(next) = glued_next_url(text, at, e) {
+                    e = next;
+                    break;
+                }
+            }
         }
         e += 1;
     }
@@ -197,6 +209,24 @@ fn starts_next_field(after: &[u8]) -> bool {
         .count();
     crate::IndicatorKind::hash_for_len(hex).is_some()
         && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// The start of the next URL of a list run together without separators
+/// (`/ts.exehttp://b.com/u2.exe`, text copied out of a PDF), when the `:`
+/// at `colon` is its scheme's: the scheme is glued to a file extension.
+/// A URL nested in a query or path (`?u=http://`, `/web/2019/http://`)
+/// has a separator before its scheme and goes on.
+fn glued_next_url(text: &[u8], at: usize, colon: usize) -> Option<usize> {
+    if !text[colon + 1..].starts_with(b"//") {
+        return None;
+    }
+    let scheme = scheme_before(text, colon, at)?;
+    let mut ext = scheme.start;
+    while ext > at && text[ext - 1].is_ascii_alphanumeric() && scheme.start - ext < 6 {
+        ext -= 1;
+    }
+    let glued = (2..=5).contains(&(scheme.start - ext)) && ext > at && text[ext - 1] == b'.';
+    glued.then_some(scheme.start)
 }
 
 /// Drops sentence punctuation from the end of `text[start..end]`.
@@ -261,6 +291,11 @@ mod tests {
             (b"/win%2021,0,0,182 x", b"/win%2021,0,0,182"),
             (b"/a,b,c/d", b"/a,b,c/d"),
             (b"/a,2016-08", b"/a,2016-08"),
+            (b"/ts.exehttp://b.com/u.exe", b"/ts.exe"),
+            (b"/index.gifhxxp://b.com/", b"/index.gif"),
+            (b"/?u=http://b.com/", b"/?u=http://b.com/"),
+            (b"/web/2019/http://b.com/", b"/web/2019/http://b.com/"),
+            (b"/a.phpurlhttp://b.com/", b"/a.phpurlhttp://b.com/"),
             (
                 b"/a,d41d8cd98f00b204e9800998ecf8427eff",
                 b"/a,d41d8cd98f00b204e9800998ecf8427eff",

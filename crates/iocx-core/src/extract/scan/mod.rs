@@ -20,7 +20,7 @@ use super::network::{
     parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
 };
 use super::table;
-use super::url::quoted_rest_end;
+use super::url::{quoted_rest_end, scheme_before};
 use super::version;
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
@@ -127,7 +127,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 return self.ipv4_run(s, e);
             }
         }
-        let (s, e) = self.grow(p, is_host_byte);
+        let (s, mut e) = self.grow(p, is_host_byte);
+        // `index.gifhttp://…`: a list run together; the scheme glued to the
+        // token is the next URL's, which the `:` anchor reads.
+        if text[e..].starts_with(b"://") {
+            if let Some(scheme) = scheme_before(text, e, p + 1) {
+                e = scheme.start;
+            }
+        }
         let (s, e) = narrow_token(text, s, e, p);
         if text.get(e) == Some(&b'@') {
             return e; // the local part of an e-mail: the `@` handler takes it
