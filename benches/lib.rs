@@ -234,6 +234,12 @@ pub const HOSTILE: &[Hostile] = &[
         name: "nested-urls",
         unit: b"http://a.com/?u=",
     },
+    // URL lists run together (`/a.exehttp://…`): each URL ends where the
+    // next one's glued scheme starts, which is read once.
+    Hostile {
+        name: "glued-urls",
+        unit: b"http://a.com/x.exe",
+    },
 ];
 
 /// `pattern`'s unit repeated and cut to exactly `len` bytes (one line).
