@@ -20,8 +20,6 @@
 
 use std::sync::LazyLock;
 
-use crate::fasthash::FastMap;
-
 /// What the list says of one name.
 #[derive(Clone, Copy, Debug, Default)]
 struct Entry {
@@ -44,9 +42,9 @@ struct Entry {
 /// `suffix_len` extends it one byte at a time as it walks a name leftwards
 /// and probes each suffix without hashing it again from scratch; bytes are
 /// folded to lower case as they are hashed and compared, so callers need no
-/// lower-cased copy. The table is fixed once built and its keys come from
-/// the list, not from input, so crafted input can at worst walk the longest
-/// probe sequence of this one table.
+/// lower-cased copy. The table is filled once, from the list, and only read
+/// after that; its keys come from the list, not from input, so crafted
+/// input can at worst walk the longest probe sequence of this one table.
 ///
 /// Most lookups are misses (`e.g`, `file.exe`, `evil.com` under `com`), and
 /// the slots (~0.8 MB) do not stay in the caches between them, so a probe
@@ -57,6 +55,8 @@ struct Table {
     tags: Vec<u16>,
     slots: Vec<Slot>,
     names: Vec<u8>,
+    /// Names held.
+    len: usize,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -110,29 +110,72 @@ impl RightHash {
 }
 
 impl Table {
-    fn build(map: FastMap<String, Entry>) -> Table {
-        let size = (map.len() * 2).next_power_of_two();
-        let mut table = Table {
+    /// An empty table with room for `n` names before it grows.
+    fn with_capacity(n: usize) -> Table {
+        let size = (n * 2).next_power_of_two();
+        Table {
             tags: vec![0; size],
             slots: vec![Slot::default(); size],
-            names: Vec::new(),
-        };
-        for (name, entry) in map {
-            let hash = RightHash::of(name.as_bytes());
-            let mut i = hash as usize & (size - 1);
-            while table.tags[i] != 0 {
+            names: Vec::with_capacity(n * 12),
+            len: 0,
+        }
+    }
+
+    /// The entry of `name` (lower-case ASCII) whose hash is `hash`, added
+    /// empty when absent.
+    /// Building the list this way, straight into the table, allocates
+    /// nothing per rule (a map of owned names first was most of the
+    /// start-up time of `iocx extract` on a small file).
+    fn entry(&mut self, hash: u64, name: &[u8]) -> &mut Entry {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let tag = RightHash::tag(hash);
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let t = self.tags[i];
+            if t == 0 {
+                self.tags[i] = tag;
+                self.slots[i] = Slot {
+                    hash,
+                    start: self.names.len() as u32,
+                    len: name.len() as u32,
+                    entry: Entry::default(),
+                };
+                self.names.extend_from_slice(name);
+                self.len += 1;
+                return &mut self.slots[i].entry;
+            }
+            let slot = &self.slots[i];
+            if t == tag && slot.hash == hash && slot.len as usize == name.len() {
+                let start = slot.start as usize;
+                if &self.names[start..start + name.len()] == name {
+                    return &mut self.slots[i].entry;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the slots, placing each name again by its stored hash.
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let mut tags = vec![0; size];
+        let mut slots = vec![Slot::default(); size];
+        for (&tag, slot) in self.tags.iter().zip(&self.slots) {
+            if tag == 0 {
+                continue;
+            }
+            let mut i = slot.hash as usize & (size - 1);
+            while tags[i] != 0 {
                 i = (i + 1) & (size - 1);
             }
-            table.tags[i] = RightHash::tag(hash);
-            table.slots[i] = Slot {
-                hash,
-                start: table.names.len() as u32,
-                len: name.len() as u32,
-                entry,
-            };
-            table.names.extend_from_slice(name.as_bytes());
+            tags[i] = tag;
+            slots[i] = *slot;
         }
-        table
+        self.tags = tags;
+        self.slots = slots;
     }
 
     /// The entry of `name` (any ASCII case) whose hash is `hash`.
@@ -163,12 +206,12 @@ impl Table {
 }
 
 static LIST: LazyLock<Table> = LazyLock::new(|| {
-    let mut map: FastMap<String, Entry> =
-        FastMap::with_capacity_and_hasher(16 * 1024, Default::default());
+    let mut table = Table::with_capacity(16 * 1024);
     let mut private = false;
+    let mut lower = String::new();
     for line in include_str!("../data/public_suffix_list.dat").lines() {
         private |= line.starts_with("// ===BEGIN PRIVATE DOMAINS===");
-        let rule = line.split_whitespace().next().unwrap_or_default();
+        let rule = line.split_ascii_whitespace().next().unwrap_or_default();
         if rule.is_empty() || rule.starts_with("//") {
             continue;
         }
@@ -181,15 +224,32 @@ static LIST: LazyLock<Table> = LazyLock::new(|| {
         };
         // Most rules are ASCII already; IDNA processing for all of them was
         // most of the start-up time of `iocx extract` on a small file.
+        let unicode;
         let name = if name.is_ascii() {
-            name.to_ascii_lowercase()
+            lower.clear();
+            lower.push_str(name);
+            lower.make_ascii_lowercase();
+            lower.as_str()
         } else {
             match idna::domain_to_ascii(name) {
-                Ok(name) => name,
+                Ok(name) => {
+                    unicode = name;
+                    unicode.as_str()
+                }
                 Err(_) => continue,
             }
         };
-        let entry = map.entry(name.clone()).or_default();
+        // Every shorter suffix is a parent: their hashes are the steps of
+        // the name's own, which grows from the right.
+        let name = name.as_bytes();
+        let mut hash = RightHash::new();
+        for (i, &b) in name.iter().enumerate().rev() {
+            if b == b'.' {
+                table.entry(hash.finish(), &name[i + 1..]).parent = true;
+            }
+            hash.push_front(b);
+        }
+        let entry = table.entry(hash.finish(), name);
         entry.private |= private && kind == 0;
         match kind {
             0 => entry.rule = true,
@@ -200,13 +260,8 @@ static LIST: LazyLock<Table> = LazyLock::new(|| {
             // `*.x` makes `x` the parent of whatever stands under it.
             entry.parent = true;
         }
-        let mut rest = name.as_str();
-        while let Some(dot) = rest.find('.') {
-            rest = &rest[dot + 1..];
-            map.entry(rest.to_string()).or_default().parent = true;
-        }
     }
-    Table::build(map)
+    table
 });
 
 /// Forces the list to be parsed now rather than on first lookup.
@@ -324,6 +379,23 @@ pub fn registrable_domain(name: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_grows_and_keeps_every_name() {
+        let mut table = Table::with_capacity(2);
+        let names: Vec<String> = (0..500).map(|i| format!("n{i}.example")).collect();
+        for (i, name) in names.iter().enumerate() {
+            table
+                .entry(RightHash::of(name.as_bytes()), name.as_bytes())
+                .rule = i % 2 == 0;
+        }
+        assert_eq!(table.len, 500);
+        for (i, name) in names.iter().enumerate() {
+            let entry = table.get(name.to_ascii_uppercase().as_bytes());
+            assert_eq!(entry.map(|e| e.rule), Some(i % 2 == 0), "{name}");
+        }
+        assert!(table.get(b"n500.example").is_none());
+    }
 
     #[test]
     fn suffixes() {
