@@ -29,6 +29,14 @@ const FILE_TLDS_IN_CONTEXT: &[&str] = &[
     "dat", "img", "docx", "rar", "pl", "rs",
 ];
 
+/// TLDs that are also the product words ending app and package
+/// identifiers (`jp.naver.line.android`, `kr.co.bank.mobile`).
+const APP_ID_ENDS: &[&str] = &[
+    "android", "app", "apps", "mobile", "phone", "music", "video", "camera", "photo", "photos",
+    "game", "games", "shell", "exchange", "email", "mail", "chat", "news", "play", "free",
+    "launcher", "browser", "pay", "bank", "wallet", "plus", "lite",
+];
+
 /// Words that announce a file name before it.
 const FILE_WORDS_BEFORE: &[&str] = &[
     "file",
@@ -285,16 +293,15 @@ pub(crate) fn rejects_domain(
     // `de.wikipedia.org` also starts with a TLD, but ends in a common one.
     // Identifiers start with the TLD of their owner's domain, a country code
     // or a legacy one, and end in a product word; a host's first label may
-    // well be a newer generic TLD word (`store.example.as`, `app.example.ai`)
-    // and a host with a country-code first label ends in a country code or a
-    // legacy TLD (`bz.kimoo.com.tw`, `ru.gcgame.info`).
-    let host_tld = tld.len() == 2 || matches!(tld, "info" | "biz" | "mobi" | "pro");
+    // well be a newer generic TLD word (`store.example.as`, `app.example.ai`),
+    // and hosts with a country-code first label end in a country code, a
+    // legacy TLD or, phishing under cheap generic TLDs, any word
+    // (`bz.kimoo.com.tw`, `ca.gov-zae.cfd`, `fr.wzhzfd2.cyou`).
     if labels >= 3
         && (matches!(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
-        ) || !common_tld
-            && !host_tld
+        ) || APP_ID_ENDS.contains(&tld)
             && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
             && crate::psl::is_tld(first))
     {
@@ -315,8 +322,9 @@ pub(crate) fn rejects_domain(
     {
         return true;
     }
-    // A file named after its digest: `e990e0d1ee90cd10c4be7bfde6cc3e5a.pe`.
-    if first.len() >= 32 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
+    // A file named after its digest: `e990e0d1ee90cd10c4be7bfde6cc3e5a.pe`
+    // (hosts under a platform take digests too: `8a78…ae.pages.dev`).
+    if labels == 2 && first.len() >= 32 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
         return true;
     }
     let before = start.checked_sub(1).map(|i| text[i]);
@@ -341,10 +349,17 @@ pub(crate) fn rejects_domain(
     let path_after = after == Some(b'/')
         && text.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
         && !matches!(tld, "zip" | "cab" | "rar");
-    if FILE_TLDS.contains(&tld) && !path_after {
+    // Under a suffix of two labels or more the last label is no file
+    // extension: `roal.com.py`, `x.surge.sh`, `app.webstudio.so`.
+    let host_suffix = || {
+        crate::psl::suffix_len_bytes(domain.as_bytes())
+            .is_some_and(|n| domain[domain.len() - n..].contains('.'))
+    };
+    let file_tld = |list: &[&str]| list.contains(&tld) && !path_after && !host_suffix();
+    if file_tld(FILE_TLDS) {
         return true;
     }
-    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !path_after;
+    let file_tld = file_tld(FILE_TLDS_IN_CONTEXT);
     if strictness == Strictness::Strict && file_tld && tld != "com" && tld != "info" {
         return true;
     }
@@ -367,10 +382,19 @@ pub(crate) fn rejects_domain(
 /// (`20230316`, `16032023`).
 fn is_count_or_date(number: &str) -> bool {
     let year = |y: &str| y.starts_with("19") || y.starts_with("20");
+    let in_range = |d: &str, hi: u8| d.parse::<u8>().is_ok_and(|n| (1..=hi).contains(&n));
+    // Day and month in either order (`16032023`, `03162023`).
+    let day_month = |d: &str| {
+        in_range(&d[..2], 31) && in_range(&d[2..], 12)
+            || in_range(&d[..2], 12) && in_range(&d[2..], 31)
+    };
     match number.len() {
         1 | 2 => true,
         4 => year(number),
-        8 => year(&number[..4]) || year(&number[4..]),
+        8 => {
+            year(&number[..4]) && day_month(&number[4..])
+                || year(&number[4..]) && day_month(&number[..4])
+        }
         _ => false,
     }
 }
