@@ -18,15 +18,15 @@ use crate::Strictness;
 /// method name after an object (`http.open`, `chrome.search`): the last
 /// are brand TLDs that publish no hosts of others.
 const FILE_TLDS: &[&str] = &[
-    "zip", "mov", "md", "py", "sh", "pm", "so", "ps", "tf", "mo", "cab", "java", "data", "dot",
-    "jmp", "save", "abc", "open", "search", "ping",
+    "zip", "mov", "md", "py", "sh", "so", "ps", "mo", "cab", "java", "data", "dot", "jmp", "save",
+    "abc", "open", "search", "ping",
 ];
 
 /// TLDs that are also file extensions, but are common domain suffixes: file
 /// only with a file context around them.
 const FILE_TLDS_IN_CONTEXT: &[&str] = &[
     "com", "app", "one", "pub", "ai", "cc", "ms", "run", "bin", "link", "exe", "dll", "info",
-    "dat", "img", "docx", "rar", "pl", "rs",
+    "dat", "img", "docx", "rar", "pl", "rs", "pm", "tf",
 ];
 
 /// TLDs that are also the product words ending app and package
@@ -336,11 +336,23 @@ pub(crate) fn rejects_domain(
     if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~')) && !after_double_slash {
         return true;
     }
-    // A call or an assignment: `document.write(`, `obj.name=`.
-    if matches!(after, Some(b'(' | b'=' | b'[')) {
+    // A call or an assignment: `document.write(`, `obj.name=`; a
+    // PowerShell type: `[system.io.directory]::`.
+    if matches!(after, Some(b'(' | b'=' | b'[')) || text[end..].starts_with(b"]::") {
         return true;
     }
-    if !common_tld && CODE_OBJECTS.contains(&first) {
+    // Memory addresses as labels: `process.0xffffe800239e8080.0x3d0000.dm`
+    // names a dump file (one such label is a host's: `0x0.st`).
+    let address = |l: &&str| {
+        l.len() > 2 && l.starts_with("0x") && l[2..].bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    if domain.split('.').filter(address).count() >= 2 {
+        return true;
+    }
+    // `obj.name`, `window.location.host`; a host under a cheap generic TLD
+    // may start with such a word too (`data.fastworknode.lat`), but then
+    // its next label is no code word.
+    if !common_tld && CODE_OBJECTS.contains(&first) && (labels == 2 || code_path(domain)) {
         return true;
     }
     // A name with a path after it is a host (`fii.sh/k0ul4ia`,
@@ -375,6 +387,15 @@ pub(crate) fn rejects_domain(
     in_list(word_before(text, start), FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_WORDS_AFTER)
         || super::table::in_file_column(text, start, tables)
+}
+
+/// True when every label but the last of `domain` is a code object name
+/// or a common member name (`window.location.host`, `this.config.data`).
+fn code_path(domain: &str) -> bool {
+    let members = &domain[..domain.rfind('.').unwrap_or(0)];
+    members.split('.').all(|label| {
+        CODE_OBJECTS.contains(&label) || matches!(label, "location" | "prototype" | "body" | "head")
+    })
 }
 
 /// True when the digits `number` read as a count (one or two digits), a
