@@ -195,8 +195,33 @@ pub(super) fn word_before(text: &[u8], at: usize) -> &[u8] {
     while s > 0 && text[s - 1].is_ascii_alphabetic() && e - s < 24 {
         s -= 1;
     }
-    // The tail of a longer token (`gen_player`, `/player`) is no word.
-    if s > 0 && (text[s - 1].is_ascii_alphanumeric() || matches!(text[s - 1], b'_' | b'/')) {
+    // The tail of a longer token (`gen_player`, `/player`, `x.dll`,
+    // `?file=`, `price-drop`, a URL on the line above) is no word: a word
+    // stands after a space, a line end, an opening quote or bracket or a
+    // separator (non-ASCII bytes end typographic quotes and spaces).
+    if s > 0
+        && !matches!(
+            text[s - 1],
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'"'
+                | b'\''
+                | b'`'
+                | b'('
+                | b'['
+                | b'{'
+                | b'<'
+                | b'>'
+                | b'*'
+                | b'|'
+                | b','
+                | b';'
+                | b':'
+                | b'='
+                | 0x80..=0xFF
+        )
+    {
         return &[];
     }
     let floor = at.saturating_sub(super::CONTEXT_LOOKBACK);
@@ -297,13 +322,22 @@ pub(crate) fn rejects_domain(
     // and hosts with a country-code first label end in a country code, a
     // legacy TLD or, phishing under cheap generic TLDs, any word
     // (`bz.kimoo.com.tw`, `ca.gov-zae.cfd`, `fr.wzhzfd2.cyou`).
+    // A name that starts like a package (`com.`, `android.`) but ends in
+    // one of the commonest TLDs is a host dressed as one
+    // (`com.ledgorwallet.com`, `android.tetulus.com`); packages end in
+    // product words or codes (`com.tencent.mm`, `com.lbe.security.miui.su`).
+    let host_end = matches!(
+        tld,
+        "com" | "net" | "org" | "info" | "biz" | "xyz" | "top" | "online" | "site" | "ru" | "cn"
+    );
     if labels >= 3
         && (matches!(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
-        ) || APP_ID_ENDS.contains(&tld)
-            && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
-            && crate::psl::is_tld(first))
+        ) && !host_end
+            || APP_ID_ENDS.contains(&tld)
+                && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
+                && crate::psl::is_tld(first))
     {
         return true;
     }
