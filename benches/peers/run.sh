@@ -46,9 +46,13 @@ if [ $# -eq 0 ]; then
     echo "No files given: using the project corpus ($*)."
     echo "The fair comparison file is ../shared/corpora/sample-1mb.txt (1 MB of real reports)."
 fi
+# Absolute paths: the peers run from this script's directory.
+files=()
 for f in "$@"; do
     [ -f "$f" ] || { echo "not a file: $f" >&2; exit 2; }
+    files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
 done
+set -- "${files[@]}"
 
 py="$venv/bin/python"
 if [ ! -x "$py" ]; then
