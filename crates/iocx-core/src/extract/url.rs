@@ -141,6 +141,7 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
                 b'(' => depth_paren += 1,
                 b')' if depth_paren == 0 => break,
                 b')' => depth_paren -= 1,
+                b'[' if opens_link_text(&text[e + 1..]) => break,
                 b'[' => depth_square += 1,
                 b']' if depth_square == 0 => break,
                 _ => depth_square -= 1,
@@ -159,11 +160,32 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
     trim_trailing(text, at, e)
 }
 
+/// True when the `[` before `after` opens a link's text rather than part
+/// of the URL: AsciiDoc writes `https://x/y[the title]`, and a title holds
+/// a space or runs past the line end; placeholders (`?id=[attackerID]`)
+/// do not. Looks at most 64 bytes ahead.
+fn opens_link_text(after: &[u8]) -> bool {
+    for &b in after.iter().take(64) {
+        match b {
+            b']' => return false,
+            b' ' | b'\t' | b'\n' | b'\r' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// [`rest_end`] for a URL that starts at `url_start`: a URL that a quote
-/// opens (`'http://x/a.php';`, `` `evil.com/x` ``) ends at the closing quote,
-/// which a path may otherwise hold.
+/// or AsciiDoc's `++` opens (`'http://x/a.php';`, `` `evil.com/x` ``,
+/// `++http://x/a.js++`) ends where the same mark closes it, which a path
+/// may otherwise hold.
 pub(crate) fn quoted_rest_end(text: &[u8], url_start: usize, at: usize) -> usize {
     let end = rest_end(text, at);
+    if url_start >= 2 && &text[url_start - 2..url_start] == b"++" {
+        if let Some(i) = memchr::memmem::find(&text[at..end], b"++") {
+            return trim_trailing(text, at, at + i);
+        }
+    }
     match url_start.checked_sub(1).map(|i| text[i]) {
         Some(quote @ (b'\'' | b'`')) => match memchr::memchr(quote, &text[at..end]) {
             Some(i) => trim_trailing(text, at, at + i),
@@ -296,6 +318,15 @@ mod tests {
             (b"/?u=http://b.com/", b"/?u=http://b.com/"),
             (b"/web/2019/http://b.com/", b"/web/2019/http://b.com/"),
             (b"/a.phpurlhttp://b.com/", b"/a.phpurlhttp://b.com/"),
+            (
+                b"/2018/12/06/danabot/[DanaBot evolves]",
+                b"/2018/12/06/danabot/",
+            ),
+            (b"/x.pdf[\n\"A wild", b"/x.pdf"),
+            (
+                b"/p.php?id=[attackerID]&k=[key] x",
+                b"/p.php?id=[attackerID]&k=[key]",
+            ),
             (
                 b"/a,d41d8cd98f00b204e9800998ecf8427eff",
                 b"/a,d41d8cd98f00b204e9800998ecf8427eff",
