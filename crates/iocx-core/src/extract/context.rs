@@ -335,8 +335,8 @@ pub(crate) fn rejects_domain(
             first,
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
         ) && !host_end
-            || APP_ID_ENDS.contains(&tld)
-                && (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
+            || (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
+                && APP_ID_ENDS.contains(&tld)
                 && crate::psl::is_tld(first))
     {
         return true;
@@ -380,7 +380,9 @@ pub(crate) fn rejects_domain(
     let address = |l: &&str| {
         l.len() > 2 && l.starts_with("0x") && l[2..].bytes().all(|b| b.is_ascii_hexdigit())
     };
-    if domain.split('.').filter(address).count() >= 2 {
+    let has_0x = memchr::memchr_iter(b'x', domain.as_bytes())
+        .any(|i| i > 0 && domain.as_bytes()[i - 1] == b'0');
+    if has_0x && domain.split('.').filter(address).count() >= 2 {
         return true;
     }
     // `obj.name`, `window.location.host`; a host under a cheap generic TLD
@@ -401,12 +403,17 @@ pub(crate) fn rejects_domain(
         crate::psl::suffix_len_bytes(domain.as_bytes())
             .is_some_and(|n| domain[domain.len() - n..].contains('.'))
     };
-    let file_tld = |list: &[&str]| list.contains(&tld) && !path_after && !host_suffix();
-    if file_tld(FILE_TLDS) {
+    // Asked last: it walks the suffix list again.
+    if FILE_TLDS.contains(&tld) && !path_after && !host_suffix() {
         return true;
     }
-    let file_tld = file_tld(FILE_TLDS_IN_CONTEXT);
-    if strictness == Strictness::Strict && file_tld && tld != "com" && tld != "info" {
+    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !path_after;
+    if strictness == Strictness::Strict
+        && file_tld
+        && tld != "com"
+        && tld != "info"
+        && !host_suffix()
+    {
         return true;
     }
     if follows_digest(text, start) {
@@ -418,9 +425,10 @@ pub(crate) fn rejects_domain(
     if !file_tld {
         return false;
     }
-    in_list(word_before(text, start), FILE_WORDS_BEFORE)
+    (in_list(word_before(text, start), FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_WORDS_AFTER)
-        || super::table::in_file_column(text, start, tables)
+        || super::table::in_file_column(text, start, tables))
+        && !host_suffix()
 }
 
 /// True when every label but the last of `domain` is a code object name
