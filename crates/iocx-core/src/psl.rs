@@ -16,7 +16,8 @@
 //! rules are stored as punycode A-labels, the form the extractor produces.
 //! The algorithm is the list's own: the longest matching rule wins, `*.x`
 //! matches any one label under `x`, `!y.x` is an exception to such a
-//! wildcard.
+//! wildcard. A few alternative roots (`.bit`, `.bazar`) are added as
+//! top-level rules.
 
 use std::sync::LazyLock;
 
@@ -261,8 +262,23 @@ static LIST: LazyLock<Table> = LazyLock::new(|| {
             entry.parent = true;
         }
     }
+    for root in ALTERNATIVE_ROOTS {
+        table
+            .entry(RightHash::of(root.as_bytes()), root.as_bytes())
+            .rule = true;
+    }
     table
 });
+
+/// Top-level names of alternative DNS roots that malware resolves through
+/// their own resolvers (Namecoin's `.bit`, EmerDNS's `.bazar` of
+/// BazarLoader, OpenNIC's): outside the list, but indicators all the same,
+/// in reports (`gandcrab[.]bit`) and feeds alike. Left out are those that
+/// read as file extensions, code or names far more often (`.lib`, `.oss`,
+/// `.dyn`, `.emc`: `system compromise.EMC RecoverPoint`).
+const ALTERNATIVE_ROOTS: &[&str] = &[
+    "bit", "bazar", "coin", "geek", "parody", "pirate", "libre", "gopher", "indy",
+];
 
 /// Forces the list to be parsed now rather than on first lookup.
 pub fn preload() {
