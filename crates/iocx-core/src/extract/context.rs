@@ -303,7 +303,7 @@ pub(crate) fn rejects_domain(
     }
     // `e.g.windows/meterpreter`: an abbreviation glued to the next word
     // (feeds do list hosts such as `e.g.ulitron.ru`, under common TLDs).
-    if labels >= 3 && !common_tld && (domain.starts_with("e.g.") || domain.starts_with("i.e.")) {
+    if labels == 3 && !common_tld && (domain.starts_with("e.g.") || domain.starts_with("i.e.")) {
         return true;
     }
     // ESET puts the platform first and capitalises (`Win32.Agent.RIL`);

@@ -239,7 +239,8 @@ impl Scanner<'_, '_> {
         if addr.is_unspecified()
             || !text[s..e].iter().any(u8::is_ascii_digit)
             || !canonical.bytes().any(|b| b.is_ascii_digit())
-            || (is_numeric_fields(canonical.as_bytes()) || is_byte_dump(canonical.as_bytes()))
+            || (is_numeric_fields(canonical.as_bytes()) && in_record(text, s, e)
+                || is_byte_dump(canonical.as_bytes()))
                 && parse_prefix(text, e, 128).is_none()
         {
             return fail;
@@ -279,10 +280,10 @@ impl Scanner<'_, '_> {
     }
 }
 
-/// True for one or two decimal numbers before a closing `::`: the empty
+/// True for one or two decimal numbers before a closing `::`, which
+/// [`in_record`] decides between an address (`2001::`) and the empty
 /// fields of a colon-separated record (`jon:x:502:503::/home/jon` in
-/// `/etc/passwd`) or a date before a label (`2015-05-26::`), not an
-/// address, whose groups are hex words of up to four digits.
+/// `/etc/passwd`) or a date before a label (`2015-05-26::`).
 fn is_numeric_fields(canonical: &[u8]) -> bool {
     let Some(head) = canonical.strip_suffix(b"::") else {
         return false;
@@ -292,6 +293,14 @@ fn is_numeric_fields(canonical: &[u8]) -> bool {
         && fields
             .into_iter()
             .all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+}
+
+/// True when `text[s..e]` stands inside a record rather than alone: a field
+/// separator or a date's dash before it, a path after it.
+fn in_record(text: &[u8], s: usize, e: usize) -> bool {
+    s.checked_sub(1)
+        .is_some_and(|i| matches!(text[i], b':' | b'-'))
+        || text.get(e) == Some(&b'/')
 }
 
 /// True for colon-separated byte pairs (`F1:39:8E:53:D1:F8:FC:0`, a
