@@ -26,6 +26,7 @@ mod context;
 mod defang;
 mod detection;
 mod host;
+mod lexicon;
 mod network;
 mod scan;
 mod table;

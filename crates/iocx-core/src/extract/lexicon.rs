@@ -1,0 +1,168 @@
+//! The word lists the context guards consult: TLDs that are file
+//! extensions, words that announce a file name, code object names, the
+//! commonest TLDs. Kept apart from the guards' logic in
+//! [`context`](super::context) so either reads in one sitting. An entry
+//! added or taken out changes what is reported: add a case to
+//! `tests/cases/` and compare the output on the report corpus and the feed
+//! lists, as the entries here were.
+
+/// TLDs that are, far more often than not, a file extension in reports
+/// (`F64.data`, Word templates `nato.dot`, a saved hive `sam.save`), or a
+/// method name after an object (`http.open`, `chrome.search`): the last
+/// are brand TLDs that publish no hosts of others.
+pub(super) const FILE_TLDS: &[&str] = &[
+    "zip", "mov", "md", "py", "sh", "so", "ps", "mo", "cab", "java", "data", "dot", "jmp", "save",
+    "abc", "open", "search", "ping",
+];
+
+/// TLDs that are also file extensions, but are common domain suffixes: file
+/// only with a file context around them.
+pub(super) const FILE_TLDS_IN_CONTEXT: &[&str] = &[
+    "com", "app", "one", "pub", "ai", "cc", "ms", "run", "bin", "link", "exe", "dll", "info",
+    "dat", "img", "docx", "rar", "pl", "rs", "pm", "tf",
+];
+
+/// TLDs that are also the product words ending app and package
+/// identifiers (`jp.naver.line.android`, `kr.co.bank.mobile`).
+pub(super) const APP_ID_ENDS: &[&str] = &[
+    "android", "app", "apps", "mobile", "phone", "music", "video", "camera", "photo", "photos",
+    "game", "games", "shell", "exchange", "email", "mail", "chat", "news", "play", "free",
+    "launcher", "browser", "pay", "bank", "wallet", "plus", "lite",
+];
+
+/// Words that announce a file name before it.
+pub(super) const FILE_WORDS_BEFORE: &[&str] = &[
+    "file",
+    "files",
+    "filename",
+    "attachment",
+    "attached",
+    "dropped",
+    "drops",
+    "drop",
+    "named",
+    "called",
+    "archive",
+    "executable",
+    "binary",
+    "script",
+    "document",
+    "installer",
+    "module",
+    "library",
+    "dll",
+    "process",
+    "launched",
+    "executes",
+    "executed",
+    "runs",
+    "opened",
+    "extracted",
+    "unpacked",
+    "saved",
+    "writes",
+    "wrote",
+    "creates",
+    "created",
+    "transferred",
+    "copied",
+    "copies",
+    "renamed",
+    "moved",
+    "deleted",
+    "uploaded",
+    "executing",
+    "loads",
+    "loaded",
+];
+
+/// Words that announce a file name after it.
+pub(super) const FILE_WORDS_AFTER: &[&str] = &[
+    "file",
+    "files",
+    "attachment",
+    "archive",
+    "executable",
+    "binary",
+    "script",
+    "document",
+    "installer",
+    "module",
+    "library",
+    "process",
+];
+
+/// Object names that make `x.name` a property access, not a domain.
+pub(super) const CODE_OBJECTS: &[&str] = &[
+    "this",
+    "self",
+    "obj",
+    "object",
+    "document",
+    "window",
+    "console",
+    "math",
+    "json",
+    "string",
+    "system",
+    "process",
+    "request",
+    "response",
+    "req",
+    "res",
+    "err",
+    "error",
+    "event",
+    "args",
+    "kwargs",
+    "ctx",
+    "context",
+    "config",
+    "cfg",
+    "settings",
+    "data",
+    "item",
+    "element",
+    "el",
+    "node",
+    "module",
+    "exports",
+    "os",
+    "sys",
+    "util",
+    "array",
+    "path",
+    "fs",
+    "user",
+    "client",
+    "target",
+    "params",
+    "options",
+    "opts",
+    "result",
+    "value",
+    "input",
+    "output",
+    "adodb",
+    "msxml2",
+    "form",
+    "elem",
+    "button",
+    "link",
+    "location",
+    "navigator",
+    "wscript",
+    "shell",
+    "file",
+    "new",
+];
+
+/// Suffixes common enough among real domains that `target.com` or `file.io`
+/// stay domains even though their first label is also an object name.
+pub(super) const COMMON_TLDS: &[&str] = &[
+    "com", "net", "org", "io", "co", "ru", "cn", "de", "uk", "fr", "jp", "us", "biz", "xyz", "top",
+    "online", "site", "me", "cc", "tk", "su", "ir", "in", "br", "kr", "eu",
+];
+
+/// Technology names written like domains.
+pub(super) const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];
