@@ -288,11 +288,8 @@ fn is_numeric_fields(canonical: &[u8]) -> bool {
     let Some(head) = canonical.strip_suffix(b"::") else {
         return false;
     };
-    let fields = head.split(|&b| b == b':');
-    head.iter().filter(|&&b| b == b':').count() < 2
-        && fields
-            .into_iter()
-            .all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+    let mut fields = head.split(|&b| b == b':');
+    fields.clone().count() <= 2 && fields.all(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
 }
 
 /// True when `text[s..e]` stands inside a record rather than alone: a field
@@ -311,10 +308,12 @@ fn is_byte_dump(canonical: &[u8]) -> bool {
     if let Some(tail) = canonical.strip_prefix(b"::") {
         return tail.len() <= 2 && tail != b"1" && tail.iter().all(u8::is_ascii_hexdigit);
     }
-    let groups: Vec<&[u8]> = canonical.split(|&b| b == b':').collect();
-    groups.len() >= 6
-        && !groups.iter().any(|g| g.is_empty())
-        && groups[..groups.len() - 1].iter().all(|g| g.len() == 2)
+    let groups = canonical.split(|&b| b == b':');
+    let n = groups.clone().count();
+    n >= 6
+        && groups
+            .enumerate()
+            .all(|(i, g)| !g.is_empty() && (g.len() == 2 || i + 1 == n))
 }
 
 /// True when `rest` starts with a percent-encoded `/`, `?` or `#`: the path
