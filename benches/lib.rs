@@ -240,6 +240,12 @@ pub const HOSTILE: &[Hostile] = &[
         name: "glued-urls",
         unit: b"http://a.com/x.exe",
     },
+    // Lines that all end in a hyphen: one URL wraps across every one, and
+    // no chunk may end at any of them.
+    Hostile {
+        name: "hyphen-wraps",
+        unit: b"http://a.com/a-\nb-\n",
+    },
 ];
 
 /// `pattern`'s unit repeated and cut to exactly `len` bytes (one line).

@@ -68,12 +68,13 @@ pub fn line_chunks(buf: &[u8], chunk_size: usize) -> Vec<Range<usize>> {
 }
 
 /// Just after the first newline at or after `from` that may end a piece:
-/// one that is not inside a wrapped defang dot (`[.\n]`).
+/// one that is not inside a wrapped defang dot (`[.\n]`) nor after the
+/// hyphen of a wrapped URL (see `extract::joins_lines_at`).
 fn next_cut(buf: &[u8], from: usize) -> Option<usize> {
     let mut at = from;
     loop {
         let newline = at + memchr::memchr(b'\n', &buf[at..])?;
-        if !crate::extract::newline_in_wrapped_dot(buf, newline) {
+        if !crate::extract::joins_lines_at(buf, newline) {
             return Some(newline + 1);
         }
         at = newline + 1;
@@ -86,7 +87,7 @@ fn last_cut(buf: &[u8], end: usize) -> Option<usize> {
     let mut before = end;
     loop {
         let newline = memchr::memrchr(b'\n', &buf[..before])?;
-        if !crate::extract::newline_in_wrapped_dot(buf, newline) {
+        if !crate::extract::joins_lines_at(buf, newline) {
             return Some(newline + 1);
         }
         before = newline;
@@ -190,9 +191,9 @@ pub struct StreamCut {
 ///
 /// - At the end of input, everything is scanned and reported.
 /// - Otherwise the window is cut just after its last `\n` (not one inside a
-///   wrapped dot `[.\n]`, nor a final one after `[.`, whose closer may be
-///   still unread): scanned and reported up to there, the rest carried
-///   over.
+///   wrapped dot `[.\n]` or after a hyphen, where a URL may go on, nor a
+///   final one after `[.`, whose closer may be still unread): scanned and
+///   reported up to there, the rest carried over.
 /// - Without a newline, `None` asks the caller to read more, until the window
 ///   reaches `max_line` bytes; then it is cut after its last ASCII whitespace
 ///   (if that lies in the second half of the window, else at the window's

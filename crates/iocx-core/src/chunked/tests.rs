@@ -284,8 +284,9 @@ proptest! {
     }
 }
 
-/// Text with dots in brackets wrapped across line ends (`evil[.\n]com`), the
-/// one defang token that holds a line end, among other line ends.
+/// Text with the two things that hold a line end among other line ends:
+/// dots in brackets wrapped across one (`evil[.\n]com`) and URLs wrapped
+/// at a hyphen (`http://evil.com/runs-\non/`).
 fn wrapped_dot_text() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop::sample::select(vec![
         &b"evil"[..],
@@ -297,14 +298,18 @@ fn wrapped_dot_text() -> impl Strategy<Value = Vec<u8>> {
         b".",
         b" ",
         b"\n",
+        b"http://evil.com/runs-",
+        b"on/",
+        b"-",
+        b"\r\n",
     ]);
     prop::collection::vec(piece, 0..80).prop_map(|p| p.concat())
 }
 
 proptest! {
-    /// The real extractor joins `evil[.\n]com` into `evil.com`; no chunk
-    /// or stream window may be cut inside one, whatever the chunk size or
-    /// read size.
+    /// The real extractor joins `evil[.\n]com` into `evil.com` and a URL
+    /// wrapped at a hyphen into one; no chunk or stream window may be cut
+    /// inside either, whatever the chunk size or read size.
     #[test]
     fn wrapped_dots_are_never_cut(
         buf in wrapped_dot_text(),
@@ -332,5 +337,20 @@ fn a_wrapped_dot_is_found_and_chunks_pass_over_it() {
     assert_eq!(values, ["evil.com"]);
     // Asked for a cut right after `a\n`'s line, the next newline is the
     // wrapped one: the chunk runs on to the one after it.
+    assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
+}
+
+#[test]
+fn a_url_wrapped_at_a_hyphen_is_found_whole_and_chunks_pass_over_it() {
+    let buf = b"a\nsee http://evil.com/runs-\non/x now\n";
+    let extractor = Extractor::new();
+    let values: Vec<String> = extractor
+        .find_all(buf)
+        .into_iter()
+        .map(|m| m.value)
+        .collect();
+    assert_eq!(values, ["http://evil.com/runs-on/x"]);
+    // The line end after `runs-` may end no piece: the chunk that the first
+    // line end would close runs on to the last.
     assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
 }

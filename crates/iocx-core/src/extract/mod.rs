@@ -36,7 +36,18 @@ mod version;
 pub(crate) mod view;
 
 use crate::{IndicatorKind, Match, Span};
-pub(crate) use defang::{ends_in_wrapped_dot_opening, newline_in_wrapped_dot};
+pub(crate) use defang::ends_in_wrapped_dot_opening;
+
+/// True when the line end at `newline` (a `\n` byte) lies inside one
+/// indicator: a wrapped defang dot (`evil[.\n]com`) or a URL wrapped at a
+/// hyphen (`…/runs-on-\nhacked/`, whatever follows). Chunked and streamed
+/// extraction never end a piece there, so they read such an indicator
+/// whole, as one pass does.
+pub(crate) fn joins_lines_at(raw: &[u8], newline: usize) -> bool {
+    defang::newline_in_wrapped_dot(raw, newline)
+        || raw[..newline].ends_with(b"-")
+        || raw[..newline].ends_with(b"-\r")
+}
 
 /// How far above a candidate's line the context guards may look (a table's
 /// header row, a version label at the end of the line above).

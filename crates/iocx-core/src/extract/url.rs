@@ -136,7 +136,13 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
         let b = text[e];
         match URL_BYTE[usize::from(b)] {
             UrlByte::Plain => {}
-            UrlByte::End => break,
+            UrlByte::End => match hyphen_wrap_end(text, at, e) {
+                Some(next) => {
+                    e = next;
+                    continue;
+                }
+                None => break,
+            },
             UrlByte::Bracket => match b {
                 b'(' => depth_paren += 1,
                 b')' if depth_paren == 0 => break,
@@ -233,6 +239,52 @@ fn starts_next_field(after: &[u8]) -> bool {
         && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
 }
 
+/// Where the next line goes on with the URL whose path, broken at a hyphen,
+/// reaches the line end at `e`: text exported from PDF wraps long URLs
+/// there (`…/lizard-stresser-runs-on-\nhacked-home-routers/`). A URL never
+/// ends in `-`, and the next line must start like a path goes on (a
+/// lower-case letter or a digit). [`crate::chunked`] never cuts a piece
+/// after such a line end.
+fn hyphen_wrap_end(text: &[u8], at: usize, e: usize) -> Option<usize> {
+    if e <= at || text[e - 1] != b'-' {
+        return None;
+    }
+    let next = match &text[e..] {
+        [b'\n', ..] => e + 1,
+        [b'\r', b'\n', ..] => e + 2,
+        _ => return None,
+    };
+    if !text
+        .get(next)
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    // A host alone on the next line is the next item of a list
+    // (`…/four-rooms-\npiratebays.fi`), not the rest of this path.
+    let line = &text[next..];
+    let token = &line[..line
+        .iter()
+        .position(|&b| !is_url_byte(b))
+        .unwrap_or(line.len())];
+    let host_alone = !token.contains(&b'/')
+        && std::str::from_utf8(token).is_ok_and(crate::psl::has_known_suffix);
+    (!host_alone).then_some(next)
+}
+
+/// Appends the path, query and fragment `rest` of a URL to `out` as
+/// [`push_lossy`](super::push_lossy) does, without the line ends of a URL
+/// wrapped at a hyphen.
+pub(crate) fn push_rest(out: &mut String, rest: &[u8]) {
+    if memchr::memchr(b'\n', rest).is_none() {
+        super::push_lossy(out, rest);
+        return;
+    }
+    for line in rest.split(|&b| b == b'\n') {
+        super::push_lossy(out, line.strip_suffix(b"\r").unwrap_or(line));
+    }
+}
+
 /// The start of the next URL of a list run together without separators
 /// (`/ts.exehttp://b.com/u2.exe`, text copied out of a PDF), when the `:`
 /// at `colon` is its scheme's: the scheme is glued to a file extension.
@@ -318,6 +370,12 @@ mod tests {
             (b"/?u=http://b.com/", b"/?u=http://b.com/"),
             (b"/web/2019/http://b.com/", b"/web/2019/http://b.com/"),
             (b"/a.phpurlhttp://b.com/", b"/a.phpurlhttp://b.com/"),
+            (b"/runs-on-\nhacked-home/ next", b"/runs-on-\nhacked-home/"),
+            (b"/runs-on-\r\nhacked/ x", b"/runs-on-\r\nhacked/"),
+            (b"/runs-on-\nThe next", b"/runs-on-"),
+            (b"/runs-on\nhacked", b"/runs-on"),
+            (b"/four-rooms-\npiratebays.fi\n", b"/four-rooms-"),
+            (b"/formu-\nlaire15.php x", b"/formu-\nlaire15.php"),
             (
                 b"/2018/12/06/danabot/[DanaBot evolves]",
                 b"/2018/12/06/danabot/",

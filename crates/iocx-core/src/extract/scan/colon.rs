@@ -9,7 +9,7 @@ use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, tr
 use crate::extract::network::{
     ipv6_text, parse_at_port, parse_ipv4, parse_ipv6, parse_port, parse_prefix,
 };
-use crate::extract::url::{is_url_byte, quoted_rest_end, scheme_before};
+use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before};
 use crate::extract::{ascii_string, push_lossy};
 use crate::IndicatorKind;
 
@@ -83,7 +83,7 @@ impl Scanner<'_, '_> {
             // as a parameter of another, so its path is decoded too.
             value.push_str(&percent_decode(rest));
         } else {
-            push_lossy(&mut value, rest);
+            push_rest(&mut value, rest);
         }
         let host_value = self.settings.all_parts.then(|| {
             value[host_at..host_stop]

@@ -20,7 +20,7 @@ use super::network::{
     parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
 };
 use super::table;
-use super::url::{quoted_rest_end, scheme_before};
+use super::url::{push_rest, quoted_rest_end, scheme_before};
 use super::version;
 use super::view::View;
 use super::{ascii_string, push_lossy, Found, Settings};
@@ -194,7 +194,8 @@ impl<'v, 'h> Scanner<'v, 'h> {
         // the longer first), which `find_all` relies on to merge the passes.
         let url_end = self.schemeless_url_end(s, addr_end);
         if let Some(ue) = url_end {
-            let value = ascii_string(&text[s..ue]);
+            let mut value = ascii_string(&text[s..addr_end]);
+            push_rest(&mut value, &text[addr_end..ue]);
             self.push(IndicatorKind::Url, value, s, ue);
         }
         let f = self.push(
@@ -240,7 +241,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if let Some(ue) = url_end {
             let mut value = String::with_capacity(domain.len() + ue - e);
             value.push_str(&domain);
-            push_lossy(&mut value, &text[e..ue]);
+            push_rest(&mut value, &text[e..ue]);
             // The floor stays at the host's end: scanning resumes there, and
             // a host named inside the path (`?next=login.example.com`) is
             // found whole.
