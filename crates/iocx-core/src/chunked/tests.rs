@@ -325,32 +325,26 @@ proptest! {
     }
 }
 
+/// The two things that hold a line end are found whole, and a chunk that
+/// would end at that line end runs on to the next one.
 #[test]
-fn a_wrapped_dot_is_found_and_chunks_pass_over_it() {
-    let buf = b"a\nto evil[.\n]com now\n";
+fn joined_lines_are_found_whole_and_chunks_pass_over_them() {
     let extractor = Extractor::new();
-    let values: Vec<String> = extractor
-        .find_all(buf)
-        .into_iter()
-        .map(|m| m.value)
-        .collect();
-    assert_eq!(values, ["evil.com"]);
-    // Asked for a cut right after `a\n`'s line, the next newline is the
-    // wrapped one: the chunk runs on to the one after it.
-    assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
-}
-
-#[test]
-fn a_url_wrapped_at_a_hyphen_is_found_whole_and_chunks_pass_over_it() {
-    let buf = b"a\nsee http://evil.com/runs-\non/x now\n";
-    let extractor = Extractor::new();
-    let values: Vec<String> = extractor
-        .find_all(buf)
-        .into_iter()
-        .map(|m| m.value)
-        .collect();
-    assert_eq!(values, ["http://evil.com/runs-on/x"]);
-    // The line end after `runs-` may end no piece: the chunk that the first
-    // line end would close runs on to the last.
-    assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
+    for (buf, want) in [
+        (&b"a\nto evil[.\n]com now\n"[..], "evil.com"),
+        (
+            b"a\nsee http://evil.com/runs-\non/x now\n",
+            "http://evil.com/runs-on/x",
+        ),
+    ] {
+        let values: Vec<String> = extractor
+            .find_all(buf)
+            .into_iter()
+            .map(|m| m.value)
+            .collect();
+        assert_eq!(values, [want]);
+        // Asked for a cut right after `a\n`'s line, the next newline is the
+        // joined one: the chunk runs on to the one after it.
+        assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
+    }
 }
