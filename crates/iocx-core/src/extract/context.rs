@@ -11,7 +11,7 @@
 //! their cost is per candidate, not per byte.
 
 use super::lexicon::{
-    APP_ID_ENDS, CODE_OBJECTS, COMMON_TLDS, FILE_TLDS, FILE_TLDS_IN_CONTEXT, FILE_WORDS_AFTER,
+    APP_ID_ENDS, CODE_OBJECTS, COMMON_TLDS, FILE_NOUNS, FILE_TLDS, FILE_TLDS_IN_CONTEXT,
     FILE_WORDS_BEFORE, TECH_NAMES,
 };
 use super::table::TableMemo;
@@ -268,8 +268,10 @@ pub(crate) fn rejects_domain(
     if !file_tld {
         return false;
     }
-    (in_list(word_before(text, start), FILE_WORDS_BEFORE)
-        || in_list(word_after(text, end), FILE_WORDS_AFTER)
+    let before = word_before(text, start);
+    (in_list(before, FILE_NOUNS)
+        || in_list(before, FILE_WORDS_BEFORE)
+        || in_list(word_after(text, end), FILE_NOUNS)
         || super::table::in_file_column(text, start, tables))
         && !host_suffix()
 }

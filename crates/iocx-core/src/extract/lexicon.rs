@@ -30,28 +30,17 @@ pub(super) const APP_ID_ENDS: &[&str] = &[
     "launcher", "browser", "pay", "bank", "wallet", "plus", "lite",
 ];
 
-/// Words that announce a file name before it.
+/// Words other than [`FILE_NOUNS`] that announce a file name before it
+/// (`dropped x.com`, `named x.com`).
 pub(super) const FILE_WORDS_BEFORE: &[&str] = &[
-    "file",
-    "files",
     "filename",
-    "attachment",
     "attached",
     "dropped",
     "drops",
     "drop",
     "named",
     "called",
-    "archive",
-    "executable",
-    "binary",
-    "script",
-    "document",
-    "installer",
-    "module",
-    "library",
     "dll",
-    "process",
     "launched",
     "executes",
     "executed",
@@ -76,8 +65,9 @@ pub(super) const FILE_WORDS_BEFORE: &[&str] = &[
     "loaded",
 ];
 
-/// Words that announce a file name after it.
-pub(super) const FILE_WORDS_AFTER: &[&str] = &[
+/// Nouns that announce a file name before or after it (`the file x.com`,
+/// `x.com script`).
+pub(super) const FILE_NOUNS: &[&str] = &[
     "file",
     "files",
     "attachment",
