@@ -4,9 +4,12 @@
 //! A URL ends at whitespace, a quote or angle bracket, or a closing bracket
 //! that has no opening partner inside the URL (so `(see http://x.com/a)` and
 //! markdown links `[t](http://x.com/a)` end where a reader expects, while
-//! `http://x.com/wiki/A_(b)` keeps its parentheses), or a comma that starts
+//! `http://x.com/wiki/A_(b)` keeps its parentheses), a comma that starts
 //! the next field of a list or CSV row rather than a path segment (another
-//! URL, a date, a digest). Trailing sentence punctuation is then trimmed.
+//! URL, a date, a digest), an AsciiDoc link title (`URL[title]`), or the
+//! scheme of the next URL of a list run together (`/a.exehttp://b/`).
+//! Trailing sentence punctuation is then trimmed. One line end does not end
+//! a URL: the one after a hyphen where PDF exports wrap long paths.
 
 /// A scheme as written and what it stands for.
 pub(crate) struct Scheme {

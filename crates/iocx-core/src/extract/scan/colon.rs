@@ -81,7 +81,12 @@ impl Scanner<'_, '_> {
         if percent {
             // The separator was `%3A%2F%2F`: the whole URL was percent-encoded
             // as a parameter of another, so its path is decoded too.
-            value.push_str(&percent_decode(rest));
+            let rest: Vec<u8> = rest
+                .iter()
+                .copied()
+                .filter(|&b| b != b'\n' && b != b'\r')
+                .collect();
+            value.push_str(&percent_decode(&rest));
         } else {
             push_rest(&mut value, rest);
         }
