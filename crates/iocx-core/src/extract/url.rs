@@ -150,7 +150,10 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
                 b'(' => depth_paren += 1,
                 b')' if depth_paren == 0 => break,
                 b')' => depth_paren -= 1,
-                b'[' if opens_link_text(&text[e + 1..]) => break,
+                // `[.` left in the view is a bracket before a refanged dot
+                // that joins no labels (`a[[.]-`): the URL ends there, or
+                // its value, alone, would read as a half-bracket defang.
+                b'[' if text.get(e + 1) == Some(&b'.') || opens_link_text(&text[e + 1..]) => break,
                 b'[' => depth_square += 1,
                 b']' if depth_square == 0 => break,
                 _ => depth_square -= 1,
@@ -384,6 +387,7 @@ mod tests {
                 b"/2018/12/06/danabot/",
             ),
             (b"/x.pdf[\n\"A wild", b"/x.pdf"),
+            (b"/a[.hxxpa-", b"/a"),
             (
                 b"/p.php?id=[attackerID]&k=[key] x",
                 b"/p.php?id=[attackerID]&k=[key]",
