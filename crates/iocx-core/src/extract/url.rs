@@ -273,16 +273,19 @@ fn hyphen_wrap_end(text: &[u8], at: usize, e: usize) -> Option<usize> {
     {
         return None;
     }
-    // A host alone on the next line is the next item of a list
-    // (`…/four-rooms-\npiratebays.fi`), not the rest of this path.
+    // The next item of a list is no rest of this path: another URL
+    // (`…/--\nhttps://b/`), or a host or address alone on its line
+    // (`…/four-rooms-\npiratebays.fi`, `…?id=-email-\n47.91.31.166`).
     let line = &text[next..];
     let token = &line[..line
         .iter()
         .position(|&b| !is_url_byte(b))
         .unwrap_or(line.len())];
+    let another_url = memchr::memmem::find(token, b"://").is_some();
     let host_alone = !token.contains(&b'/')
-        && std::str::from_utf8(token).is_ok_and(crate::psl::has_known_suffix);
-    (!host_alone).then_some(next)
+        && (token.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+            || std::str::from_utf8(token).is_ok_and(crate::psl::has_known_suffix));
+    (!another_url && !host_alone).then_some(next)
 }
 
 /// Appends the path, query and fragment `rest` of a URL to `out` as
@@ -389,6 +392,8 @@ mod tests {
             (b"/runs-on-\nThe next", b"/runs-on-"),
             (b"/runs-on\nhacked", b"/runs-on"),
             (b"/four-rooms-\npiratebays.fi\n", b"/four-rooms-"),
+            (b"/--\nhttps://b.com/x\n", b"/--"),
+            (b"?id=-email-\n47.91.31.166\n", b"?id=-email-"),
             (b"/formu-\nlaire15.php x", b"/formu-\nlaire15.php"),
             (
                 b"/2018/12/06/danabot/[DanaBot evolves]",
