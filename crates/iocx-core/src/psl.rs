@@ -131,13 +131,10 @@ impl Table {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let tag = RightHash::tag(hash);
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let t = self.tags[i];
-            if t == 0 {
-                self.tags[i] = tag;
+        let i = match self.probe(hash, name) {
+            Ok(i) => i,
+            Err(i) => {
+                self.tags[i] = RightHash::tag(hash);
                 self.slots[i] = Slot {
                     hash,
                     start: self.names.len() as u32,
@@ -146,17 +143,10 @@ impl Table {
                 };
                 self.names.extend_from_slice(name);
                 self.len += 1;
-                return &mut self.slots[i].entry;
+                i
             }
-            let slot = &self.slots[i];
-            if t == tag && slot.hash == hash && slot.len as usize == name.len() {
-                let start = slot.start as usize;
-                if &self.names[start..start + name.len()] == name {
-                    return &mut self.slots[i].entry;
-                }
-            }
-            i = (i + 1) & mask;
-        }
+        };
+        &mut self.slots[i].entry
     }
 
     /// Doubles the slots, placing each name again by its stored hash.
@@ -181,20 +171,26 @@ impl Table {
 
     /// The entry of `name` (any ASCII case) whose hash is `hash`.
     fn get_hashed(&self, hash: u64, name: &[u8]) -> Option<Entry> {
+        self.probe(hash, name).ok().map(|i| self.slots[i].entry)
+    }
+
+    /// The slot holding `name` (any ASCII case) whose hash is `hash`, or
+    /// else the empty slot that ends its probe sequence.
+    fn probe(&self, hash: u64, name: &[u8]) -> Result<usize, usize> {
         let mask = self.slots.len() - 1;
         let tag = RightHash::tag(hash);
         let mut i = hash as usize & mask;
         loop {
             let t = self.tags[i];
             if t == 0 {
-                return None;
+                return Err(i);
             }
             let slot = &self.slots[i];
             if t == tag && slot.hash == hash && slot.len as usize == name.len() {
                 let start = slot.start as usize;
                 let stored = &self.names[start..start + name.len()];
                 if stored.eq_ignore_ascii_case(name) {
-                    return Some(slot.entry);
+                    return Ok(i);
                 }
             }
             i = (i + 1) & mask;
