@@ -121,6 +121,18 @@ pub(crate) fn rejects_domain(
     if upper > 0 && upper < raw_tld.len() {
         return true;
     }
+    // `Agile.NET`, `BigInteger.ZERO`: the .NET framework or a constant after
+    // a name in mixed case. A host in capitals is capitals throughout
+    // (`EVIL.NET`); the commonest TLDs are capitalised at whim
+    // (`APPLE.ikwb.COM`), and two letters are as often a country as a
+    // detection's variant (`Abuse.CH`, `Nymaim.BA`).
+    if upper == raw_tld.len() && upper >= 3 && !matches!(tld, "com" | "org" | "info") && {
+        let head = &raw[..raw.len() - raw_tld.len() - 1];
+        let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
+        label.iter().any(u8::is_ascii_lowercase)
+    } {
+        return true;
+    }
     if TECH_NAMES.contains(&domain) {
         return true;
     }
