@@ -80,10 +80,22 @@ const RANGE_ENDS: &[&str] = &[
     "earlier", "later", "below", "prior", "newer", "older", "above",
 ];
 
+/// How many items back a list of versions is followed (`versions 6.1.0.2,
+/// 6.2.0.1, 6.3.0.0 and 7.0.0.0`): a bound keeps a long list of addresses
+/// from being walked back once per address.
+const LIST_DEPTH: usize = 6;
+
 /// True when the dotted quad `text[start..end]` reads as a version number.
 pub(crate) fn is_version_number(text: &[u8], start: usize, end: usize) -> bool {
+    is_version_at_depth(text, start, end, LIST_DEPTH)
+}
+
+fn is_version_at_depth(text: &[u8], start: usize, end: usize, depth: usize) -> bool {
     let before = word_before(text, start);
     if follows_product_token(text, start) || in_list(before, VERSION_WORDS) {
+        return true;
+    }
+    if depth > 0 && continues_version_list(text, start, before, depth) {
         return true;
     }
     if let Some((_, firsts)) = VERSION_PHRASES
@@ -112,6 +124,38 @@ pub(crate) fn is_version_number(text: &[u8], start: usize, end: usize) -> bool {
                 "and", "or", "version", "versions", "release", "releases", "builds",
             ],
         )
+}
+
+/// True when the item before `start` in a list (`A and B`, `A or B`,
+/// `A, B`) is a version: the dotted quad `A` reads as one, or `A` has more
+/// than four parts (`11.1.2.1.0`), which no address has.
+fn continues_version_list(text: &[u8], start: usize, before: &[u8], depth: usize) -> bool {
+    let mut i = start;
+    if in_list(before, &["and", "or"]) {
+        i = offset_in(text, before);
+    }
+    while i > 0 && text[i - 1] == b' ' {
+        i -= 1;
+    }
+    if i > 0 && text[i - 1] == b',' {
+        i -= 1;
+    } else if i == start {
+        return false; // neither a conjunction nor a comma
+    }
+    let end = i;
+    let mut s = end;
+    while s > 0 && (text[s - 1].is_ascii_digit() || text[s - 1] == b'.') && end - s < 24 {
+        s -= 1;
+    }
+    if s == end || s > 0 && (text[s - 1].is_ascii_alphanumeric() || text[s - 1] == b'.') {
+        return false;
+    }
+    let item = &text[s..end];
+    let dots = item.iter().filter(|&&b| b == b'.').count();
+    if item[0] == b'.' || item[item.len() - 1] == b'.' || dots < 3 {
+        return false;
+    }
+    dots > 3 || is_version_at_depth(text, s, end, depth - 1)
 }
 
 /// Where the subslice `part` of `text` starts.
@@ -153,5 +197,10 @@ mod tests {
         assert!(!check("C2 1.2.3.4"));
         assert!(!check("downloaded from 1.2.3.4 and"));
         assert!(!check("connects to 1.2.3.4 and later switched"));
+        assert!(check("versions 9.9.9.9 and 1.2.3.4 are"));
+        assert!(check("versions 9.9.9.9, 8.8.8.8, 1.2.3.4 are"));
+        assert!(check("versions 11.4.2.1.0, 1.2.3.4 are"));
+        assert!(!check("C2 9.9.9.9 and 1.2.3.4"));
+        assert!(!check("version 2, 1.2.3.4"));
     }
 }
