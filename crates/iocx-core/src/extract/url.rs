@@ -177,12 +177,25 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
     trim_trailing(text, at, e)
 }
 
-/// True when the `[` before `after` opens a link's text rather than part
-/// of the URL: AsciiDoc writes `https://x/y[the title]`, and a title holds
-/// a space or runs past the line end; placeholders (`?id=[attackerID]`)
-/// do not. Looks at most 64 bytes ahead.
+/// True when the `[` before `after` opens a link's text or a note's number
+/// rather than part of the URL: AsciiDoc writes `https://x/y[the title]`,
+/// and a title holds a space or runs past the line end; placeholders
+/// (`?id=[attackerID]`) do not. A reference list numbers its entries right
+/// after the URL (`/msg07625.html[2] September 8`, `/status/1262[3]:`);
+/// an index inside a query is followed by more of it (`?a[0]=1`). Looks at
+/// most 64 bytes ahead.
 #[inline(never)]
 fn opens_link_text(after: &[u8]) -> bool {
+    let digits = after
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if (1..=3).contains(&digits) && after.get(digits) == Some(&b']') {
+        return after.get(digits + 1).is_none_or(|&b| {
+            URL_BYTE[usize::from(b)] == UrlByte::End || matches!(b, b':' | b',' | b'.' | b';')
+        });
+    }
     for &b in after.iter().take(64) {
         match b {
             b']' => return false,
