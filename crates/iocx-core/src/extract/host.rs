@@ -6,6 +6,7 @@
 //! converted to A-labels (`xn--…`) before the lookup, so the canonical value
 //! is always ASCII.
 
+use super::lexicon::GLUED_WORD_TLDS;
 use crate::psl;
 
 /// True for bytes that may form a host token (labels and dots).
@@ -54,6 +55,58 @@ pub(crate) fn narrow_token(text: &[u8], start: usize, end: usize, anchor: usize)
         b = rel + i + c.len_utf8();
     }
     (start + a, start + b)
+}
+
+/// Where a host token ends when a capitalised word is glued to its last
+/// label (`walrmart44.comFigure 10`, `Host: innah.cnCache-Control:`): text
+/// taken from web pages loses the break before a caption or the next
+/// header. The token is cut after the lower-case run that starts the label
+/// when that run is one of the TLDs most hosts use and the rest is
+/// capitalised words (`Content-Length`, `CertVerifyCertificate`) that no
+/// `(` follows. Code names members the same way (`baos.toByteArray()`,
+/// `bi.appChannel`, `hdr.usLength`), with verbs and prefixes that rarer TLDs
+/// share, hence the short list; `deSigN` or `comPIN` stay whole (and then
+/// read as no host). Otherwise `end`.
+pub(crate) fn cut_glued_word(text: &[u8], start: usize, end: usize) -> usize {
+    let Some(dot) = memchr::memrchr(b'.', &text[start..end]) else {
+        return end;
+    };
+    let label = start + dot + 1;
+    let mut i = label;
+    while i < end && text[i].is_ascii_lowercase() {
+        i += 1;
+    }
+    if i == label || i == end || !text[i].is_ascii_uppercase() {
+        return end;
+    }
+    let mut j = i;
+    while j < end {
+        // One capitalised word, then a hyphen or the next word.
+        if !text[j].is_ascii_uppercase() {
+            return end;
+        }
+        let word = j + 1;
+        j = word;
+        while j < end && text[j].is_ascii_lowercase() {
+            j += 1;
+        }
+        if j == word {
+            return end;
+        }
+        if j < end && text[j] == b'-' {
+            j += 1;
+            if j == end {
+                return end;
+            }
+        }
+    }
+    if text.get(end) == Some(&b'(') {
+        return end;
+    }
+    match std::str::from_utf8(&text[label..i]) {
+        Ok(tld) if GLUED_WORD_TLDS.contains(&tld) => i,
+        _ => end,
+    }
 }
 
 /// Trims the punctuation a host cannot start or end with.

@@ -154,5 +154,13 @@ pub(super) const COMMON_TLDS: &[&str] = &[
     "online", "site", "me", "cc", "tk", "su", "ir", "in", "br", "kr", "eu",
 ];
 
+/// TLDs after which a glued capitalised word is cut off a host
+/// (`evil.comFigure 3`): the ones most hosts in reports use, and none that
+/// doubles as a member prefix in code (`to`, `do`, `at`, `us`, `io`, `app`).
+pub(super) const GLUED_WORD_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "xyz", "top", "online", "site", "club", "onion", "ru",
+    "cn", "br", "uk", "de", "fr", "jp", "kr", "eu", "cc", "tk", "su", "ir", "pw", "icu",
+];
+
 /// Technology names written like domains.
 pub(super) const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];

@@ -15,7 +15,7 @@ mod colon;
 
 use super::classify;
 use super::context;
-use super::host::{canonical_domain, is_host_byte, narrow_token, trim_host};
+use super::host::{canonical_domain, cut_glued_word, is_host_byte, narrow_token, trim_host};
 use super::network::{
     parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
 };
@@ -140,6 +140,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return e; // the local part of an e-mail: the `@` handler takes it
         }
         let (s, e) = trim_host(text, s, e);
+        let e = cut_glued_word(text, s, e);
         self.domain_token(s, e);
         e.max(p + 1)
     }
@@ -291,6 +292,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let (ds, de) = narrow_token(text, p + 1, e, p + 1);
         let (ds, de) = trim_host(text, ds, de);
+        let de = cut_glued_word(text, ds, de);
         if ds != p + 1 {
             return p + 1;
         }
