@@ -201,6 +201,20 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         if spaced_after && joins_before {
             stop += 1;
         }
+        // A stray dot beside a tight token (`zloojq[.].com`,
+        // `185.62.103.[.]33`) is the same separator written twice.
+        if tight && with == b"." {
+            let label_at = |i: usize| raw.get(i).is_some_and(|&b| is_label_byte(b));
+            if after == Some(b'.') && before.is_some_and(is_label_byte) && label_at(end + 1) {
+                stop += 1;
+            } else if before == Some(b'.')
+                && after.is_some_and(is_label_byte)
+                && open >= 2
+                && label_at(open - 2)
+            {
+                start -= 1;
+            }
+        }
     }
     out.push(Pending {
         start,
