@@ -57,6 +57,7 @@ const BRACKETED: &[(&[u8], &[u8])] = &[
     (b"//", b"//"),
     (b"@", b"@"),
     (b"at", b"@"),
+    (b"-", b"-"),
 ];
 
 /// Appends the defang token that starts at `i` (a position of the
@@ -176,6 +177,12 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         return;
     };
     let (mut start, mut stop) = (open, end);
+    let label_at = |i: usize| raw.get(i).is_some_and(|&b| is_label_byte(b));
+    // `visa[-]fraud[-]monitoring[.]com`: a hyphen only inside a label, so a
+    // list's `[-] http://…` bullet stays what it is.
+    if with == b"-" && !(raw[open] == b'[' && open > 0 && label_at(open - 1) && label_at(end)) {
+        return;
+    }
     // `[.]` and `[@]` written tight are unambiguous; other forms only
     // count where they join two words (`(.)` alone in prose is not a dot).
     let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
@@ -204,7 +211,6 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         // A stray dot beside a tight token (`zloojq[.].com`,
         // `185.62.103.[.]33`) is the same separator written twice.
         if tight && with == b"." {
-            let label_at = |i: usize| raw.get(i).is_some_and(|&b| is_label_byte(b));
             if after == Some(b'.') && before.is_some_and(is_label_byte) && label_at(end + 1) {
                 stop += 1;
             } else if before == Some(b'.')
