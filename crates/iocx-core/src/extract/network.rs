@@ -7,6 +7,23 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+/// An IPv4 address written as one number, as a URL's host may be
+/// (`http://258476380/`, `http://0x5E469BFD/`; browsers read both as
+/// dotted quads). Only numbers from `1.0.0.0` up: a short number after a
+/// scheme is a placeholder or a port, not an address.
+pub(crate) fn parse_ipv4_number(s: &[u8]) -> Option<Ipv4Addr> {
+    let value = match s {
+        [b'0', b'x' | b'X', hex @ ..] if (7..=8).contains(&hex.len()) => {
+            u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?
+        }
+        _ if (8..=10).contains(&s.len()) && s[0] != b'0' && s.iter().all(u8::is_ascii_digit) => {
+            std::str::from_utf8(s).ok()?.parse().ok()?
+        }
+        _ => return None,
+    };
+    (value >= 1 << 24).then(|| Ipv4Addr::from(value))
+}
+
 /// Parses exactly four dotted decimal octets, each 0–255 without a leading zero.
 pub(crate) fn parse_ipv4(s: &[u8]) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use super::Scanner;
 use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use crate::extract::network::{
-    ipv6_text, parse_at_port, parse_ipv4, parse_ipv6, parse_port, parse_prefix,
+    ipv6_text, parse_at_port, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port, parse_prefix,
 };
 use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before};
 use crate::extract::{ascii_string, push_lossy};
@@ -160,6 +160,12 @@ impl Scanner<'_, '_> {
         if let Some(a) = parse_ipv4(host) {
             // Strict parsing makes the raw text the canonical form.
             push_lossy(out, host);
+            return Some(Some(IpAddr::V4(a)));
+        }
+        if let Some(a) = parse_ipv4_number(host) {
+            // The dotted form the browser connects to, so the URL meets
+            // others naming the same address.
+            out.push_str(&a.to_string());
             return Some(Some(IpAddr::V4(a)));
         }
         if host.eq_ignore_ascii_case(b"localhost") {
