@@ -39,6 +39,9 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
         if (s > 0 && glued(text.get(s - 1))) || glued(text.get(e)) {
             return;
         }
+        if opens_yara_hex_string(text, s) {
+            return;
+        }
         let run = &text[s..e];
         // A decimal number or a run of one repeated digit is not a digest.
         if run.iter().all(|&b| b == run[0])
@@ -51,6 +54,31 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
         value.make_ascii_lowercase();
         out.push(Found::new(kind, value, s, e));
     });
+}
+
+/// True when `at` starts the bytes of a YARA hex string (`$op = {
+/// 5589e553575683e4f083ec408a42048b }`): code bytes to match, no digest.
+fn opens_yara_hex_string(text: &[u8], at: usize) -> bool {
+    let skip_spaces = |mut i: usize| {
+        while i > 0 && matches!(text[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        i
+    };
+    let i = skip_spaces(at);
+    if i == 0 || text[i - 1] != b'{' {
+        return false;
+    }
+    let i = skip_spaces(i - 1);
+    if i == 0 || text[i - 1] != b'=' {
+        return false;
+    }
+    let end = skip_spaces(i - 1);
+    let mut s = end;
+    while s > 0 && (text[s - 1].is_ascii_alphanumeric() || text[s - 1] == b'_') && end - s < 64 {
+        s -= 1;
+    }
+    s < end && s > 0 && text[s - 1] == b'$'
 }
 
 /// True when a hash name (`md5`, `sha256`, `hash`) stands just before `at`:
