@@ -40,13 +40,16 @@ pub(crate) use defang::ends_in_wrapped_dot_opening;
 
 /// True when the line end at `newline` (a `\n` byte) lies inside one
 /// indicator: a wrapped defang dot (`evil[.\n]com`) or a URL wrapped at a
-/// hyphen (`…/runs-on-\nhacked/`, whatever follows). Chunked and streamed
-/// extraction never end a piece there, so they read such an indicator
-/// whole, as one pass does.
+/// hyphen (`…/runs-on-\nhacked/`, or with a blank line between, whatever
+/// follows). Chunked and streamed extraction never end a piece there, so
+/// they read such an indicator whole, as one pass does.
 pub(crate) fn joins_lines_at(raw: &[u8], newline: usize) -> bool {
+    let before = &raw[..newline];
     defang::newline_in_wrapped_dot(raw, newline)
-        || raw[..newline].ends_with(b"-")
-        || raw[..newline].ends_with(b"-\r")
+        || before.ends_with(b"-")
+        || before.ends_with(b"-\r")
+        || before.ends_with(b"-\n")
+        || before.ends_with(b"-\r\n\r")
 }
 
 /// How far above a candidate's line the context guards may look (a table's

@@ -186,6 +186,17 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
 /// most 64 bytes ahead.
 #[inline(never)]
 fn opens_link_text(after: &[u8]) -> bool {
+    // A closing markup tag: `[param]http://x/raw/2cLs[/param]`.
+    if let [b'/', rest @ ..] = after {
+        let name = rest
+            .iter()
+            .take(16)
+            .take_while(|b| b.is_ascii_alphabetic())
+            .count();
+        if name > 0 && rest.get(name) == Some(&b']') {
+            return true;
+        }
+    }
     let digits = after
         .iter()
         .take(4)
@@ -207,13 +218,21 @@ fn opens_link_text(after: &[u8]) -> bool {
 }
 
 /// [`rest_end`] for a URL that starts at `url_start`: a URL that a quote
-/// or AsciiDoc's `++` opens (`'http://x/a.php';`, `` `evil.com/x` ``,
-/// `++http://x/a.js++`) ends where the same mark closes it, which a path
-/// may otherwise hold.
+/// or AsciiDoc's `++` or `` `+ `` opens (`'http://x/a.php';`,
+/// `` `evil.com/x` ``, `++http://x/a.js++`) ends where the same mark closes
+/// it, which a path may otherwise hold.
 pub(crate) fn quoted_rest_end(text: &[u8], url_start: usize, at: usize) -> usize {
     let end = rest_end(text, at);
-    if url_start >= 2 && &text[url_start - 2..url_start] == b"++" {
-        if let Some(i) = memchr::memmem::find(&text[at..end], b"++") {
+    if url_start >= 2 {
+        // AsciiDoc passthrough: `++…++`, or `+…+` inside backticks.
+        let closer: Option<&[u8]> = match &text[url_start - 2..url_start] {
+            b"++" => Some(b"++"),
+            b"`+" => Some(b"+`"),
+            _ => None,
+        };
+        // The backtick of `+` ends the URL bytes: the search takes it in.
+        let hay = &text[at..(end + 1).min(text.len())];
+        if let Some(i) = closer.and_then(|c| memchr::memmem::find(hay, c)) {
             return trim_trailing(text, at, at + i);
         }
     }
@@ -266,8 +285,9 @@ fn starts_next_field(after: &[u8]) -> bool {
 
 /// Where the next line goes on with the URL whose path, broken at a hyphen,
 /// reaches the line end at `e`: text exported from PDF wraps long URLs
-/// there (`…/lizard-stresser-runs-on-\nhacked-home-routers/`). A URL never
-/// ends in `-`, and the next line must start like a path goes on (a
+/// there (`…/lizard-stresser-runs-on-\nhacked-home-routers/`), sometimes
+/// with a blank line between (`…/operation-\n\nclandestine-wolf/`). A URL
+/// never ends in `-`, and the next line must start like a path goes on (a
 /// lower-case letter or a digit). [`crate::chunked`] never cuts a piece
 /// after such a line end.
 #[inline(never)]
@@ -275,11 +295,15 @@ fn hyphen_wrap_end(text: &[u8], at: usize, e: usize) -> Option<usize> {
     if e <= at || text[e - 1] != b'-' {
         return None;
     }
-    let next = match &text[e..] {
-        [b'\n', ..] => e + 1,
-        [b'\r', b'\n', ..] => e + 2,
-        _ => return None,
+    let line_end = |i: usize| match &text[i..] {
+        [b'\n', ..] => Some(i + 1),
+        [b'\r', b'\n', ..] => Some(i + 2),
+        _ => None,
     };
+    let mut next = line_end(e)?;
+    if let Some(after_blank) = line_end(next) {
+        next = after_blank;
+    }
     if !text
         .get(next)
         .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
