@@ -336,6 +336,10 @@ fn joined_lines_are_found_whole_and_chunks_pass_over_them() {
             b"a\nsee http://evil.com/runs-\non/x now\n",
             "http://evil.com/runs-on/x",
         ),
+        (
+            b"a\nsee http://evil.com/runs-\r\n\non/x now\n",
+            "http://evil.com/runs-on/x",
+        ),
     ] {
         let values: Vec<String> = extractor
             .find_all(buf)
@@ -343,8 +347,8 @@ fn joined_lines_are_found_whole_and_chunks_pass_over_them() {
             .map(|m| m.value)
             .collect();
         assert_eq!(values, [want]);
-        // Asked for a cut right after `a\n`'s line, the next newline is the
-        // joined one: the chunk runs on to the one after it.
+        // Asked for a cut right after `a\n`'s line, the next newlines are
+        // joined ones: the chunk runs on to the one after them.
         assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
     }
 }

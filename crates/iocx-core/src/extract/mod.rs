@@ -44,12 +44,13 @@ pub(crate) use defang::ends_in_wrapped_dot_opening;
 /// follows). Chunked and streamed extraction never end a piece there, so
 /// they read such an indicator whole, as one pass does.
 pub(crate) fn joins_lines_at(raw: &[u8], newline: usize) -> bool {
-    let before = &raw[..newline];
-    defang::newline_in_wrapped_dot(raw, newline)
-        || before.ends_with(b"-")
-        || before.ends_with(b"-\r")
-        || before.ends_with(b"-\n")
-        || before.ends_with(b"-\r\n\r")
+    let line_end = |s: &[u8]| s.strip_suffix(b"\r").unwrap_or(s).len();
+    let before = &raw[..line_end(&raw[..newline])];
+    let blank_before = before
+        .strip_suffix(b"\n")
+        .map(|b| &b[..line_end(b)])
+        .is_some_and(|b| b.ends_with(b"-"));
+    defang::newline_in_wrapped_dot(raw, newline) || before.ends_with(b"-") || blank_before
 }
 
 /// How far above a candidate's line the context guards may look (a table's
