@@ -109,6 +109,36 @@ pub(crate) fn cut_glued_word(text: &[u8], start: usize, end: usize) -> usize {
     }
 }
 
+/// Where a host token ends when the first word of the next sentence is
+/// glued to it by a missing space (`foodsgoodforliver.com.If you`,
+/// `script.google[.]com.The`): before that word, a capitalised last label,
+/// when the label before it is one of the TLDs most hosts use, in lower
+/// case. Java names classes the same way after their package
+/// (`android.app.Application`, `com.android.Olympics`), under words that
+/// are no such TLD; code that keeps its capitals (`System.IO.File`) stays
+/// whole, to be turned down by the guards. Otherwise `end`.
+pub(crate) fn cut_glued_sentence(text: &[u8], start: usize, end: usize) -> usize {
+    let Some(dot) = memchr::memrchr(b'.', &text[start..end]).map(|d| start + d) else {
+        return end;
+    };
+    let word = &text[dot + 1..end];
+    let capitalised = word.len() >= 2
+        && word[0].is_ascii_uppercase()
+        && word[1..].iter().all(u8::is_ascii_lowercase);
+    if !capitalised {
+        return end;
+    }
+    let label_start = memchr::memrchr(b'.', &text[start..dot]).map_or(start, |d| start + d + 1);
+    let label = &text[label_start..dot];
+    let common_tld = std::str::from_utf8(label).is_ok_and(|l| GLUED_WORD_TLDS.contains(&l));
+    // `…on.com.Mozilla/5.0`: a User-Agent's product goes on past the word.
+    if common_tld && label_start > start && text.get(end) != Some(&b'/') {
+        dot
+    } else {
+        end
+    }
+}
+
 /// Trims the punctuation a host cannot start or end with.
 pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
     while start < end && matches!(text[start], b'.' | b'-' | b'_') {
