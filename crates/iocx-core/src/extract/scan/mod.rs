@@ -123,8 +123,16 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
             // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
             // part.
+            // `Host: 92.62.101.60Pragma: no-cache`: a capitalised word
+            // glued on by a lost line break is no part of the address; after
+            // a dot (`1598978928194.JavaMail.root@`) it is the next label.
+            let glued_word = text[e - 1].is_ascii_digit()
+                && text.get(e).is_some_and(u8::is_ascii_uppercase)
+                && text
+                    .get(e + 1..e + 3)
+                    .is_some_and(|w| w.iter().all(u8::is_ascii_lowercase));
             let letter_after = text.get(e) == Some(&b'@') && parse_at_port(text, e).is_none()
-                || char_after(text, e).is_some_and(char::is_alphabetic);
+                || !glued_word && char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
                 return self.ipv4_run(s, e);
             }
