@@ -366,6 +366,8 @@ fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         {
             return;
         }
+    } else if shouted_at(raw, i) {
+        return;
     }
     out.push(Pending {
         start: i,
@@ -373,6 +375,28 @@ fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         with,
         weak: false,
     });
+}
+
+/// True when the ` AT ` at `i` stands in a line written in capitals
+/// (`ENCODED DATA FROM PNG AT TANK50[.]TOP`): the word before it is in
+/// capitals and so is the word before that. An address spelled out in
+/// capitals follows a label or a line start (`E-MAIL: JOHN AT EVIL.COM`).
+fn shouted_at(raw: &[u8], i: usize) -> bool {
+    let upper_word_before = |end: usize| {
+        let mut s = end;
+        while s > 0 && raw[s - 1].is_ascii_alphanumeric() {
+            s -= 1;
+        }
+        let word = &raw[s..end];
+        let shouted = word.len() >= 2
+            && word.iter().any(u8::is_ascii_uppercase)
+            && !word.iter().any(u8::is_ascii_lowercase);
+        shouted.then_some(s)
+    };
+    match upper_word_before(i) {
+        Some(s) if s > 0 && raw[s - 1] == b' ' => upper_word_before(s - 1).is_some(),
+        _ => false,
+    }
 }
 
 /// `http__evil.com`: a scheme followed by the two underscores at `i`. The
