@@ -16,7 +16,8 @@ mod colon;
 use super::classify;
 use super::context;
 use super::host::{
-    canonical_domain, cut_glued_sentence, cut_glued_word, is_host_byte, narrow_token, trim_host,
+    canonical_domain, cut_glued_host_list, cut_glued_sentence, cut_glued_word, is_host_byte,
+    narrow_token, trim_host,
 };
 use super::network::{
     parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
@@ -150,7 +151,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return e; // the local part of an e-mail: the `@` handler takes it
         }
         let (s, e) = trim_host(text, s, e);
-        let mut e = cut_glued_word(text, s, e);
+        let mut e = cut_glued_word(text, s, cut_glued_host_list(text, s, e));
         let sentence_cut = cut_glued_sentence(text, s, e);
         // `alcatelupd [.] Xyz`: a defanged dot joins a label, however cased.
         if sentence_cut < e && !self.defanged(sentence_cut, sentence_cut + 1) {
