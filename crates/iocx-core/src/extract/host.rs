@@ -110,30 +110,25 @@ pub(crate) fn cut_glued_word(text: &[u8], start: usize, end: usize) -> usize {
 }
 
 /// Where the first host of a list run together ends
-/// (`www.google.comwww.yahoo.com`, `mail.google.comwww.google.com`): at a
-/// `www.` glued to a label that is one of the commonest TLDs, when a dot
-/// comes before that label. A token longer than a host name may be is a
-/// list glued together more often without `www.` than with it, so it is
-/// left whole (and reads as no host). Otherwise `end`.
-pub(crate) fn cut_glued_host_list(text: &[u8], start: usize, end: usize) -> usize {
-    if end - start > 253 {
+/// (`www.google.comwww.yahoo.com`, `mail.google.comwww.google.com`), given
+/// `www`, the start of a `www.` inside `text[start..end]`: there, when it
+/// is glued to a label that is one of the commonest TLDs and a dot comes
+/// before that label. A token longer than a host name may be is a list
+/// glued together more often without `www.` than with it, so it is left
+/// whole (and reads as no host). Otherwise `end`.
+pub(crate) fn cut_glued_host_list(text: &[u8], start: usize, end: usize, www: usize) -> usize {
+    if end - start > 253 || www <= start {
         return end;
     }
-    let mut label = start;
-    for d in start..end {
-        if text[d] != b'.' {
-            continue;
-        }
-        // `…comwww.`: the label ends in `www` and starts with a TLD.
-        if label > start && d >= label + 4 && &text[d - 3..d] == b"www" {
-            let tld = &text[label..d - 3];
-            if std::str::from_utf8(tld).is_ok_and(|t| GLUED_WORD_TLDS.contains(&t)) {
-                return d - 3;
-            }
-        }
-        label = d + 1;
+    let Some(dot) = memchr::memrchr(b'.', &text[start..www]).map(|d| start + d) else {
+        return end;
+    };
+    let tld = &text[dot + 1..www];
+    if std::str::from_utf8(tld).is_ok_and(|t| GLUED_WORD_TLDS.contains(&t)) {
+        www
+    } else {
+        end
     }
-    end
 }
 
 /// Where a host token ends when the first word of the next sentence is
