@@ -203,7 +203,7 @@ fn opens_link_text(after: &[u8]) -> bool {
         .take_while(|b| b.is_ascii_digit())
         .count();
     if (1..=3).contains(&digits) && after.get(digits) == Some(&b']') {
-        return after.get(digits + 1).is_none_or(|&b| {
+        return after.get(digits + 1).map_or(true, |&b| {
             URL_BYTE[usize::from(b)] == UrlByte::End || matches!(b, b':' | b',' | b'.' | b';')
         });
     }
