@@ -11,8 +11,8 @@
 //! their cost is per candidate, not per byte.
 
 use super::lexicon::{
-    APP_ID_ENDS, CODE_OBJECTS, COMMON_TLDS, FILE_NOUNS, FILE_TLDS, FILE_TLDS_IN_CONTEXT,
-    FILE_WORDS_BEFORE, TECH_NAMES,
+    APP_ID_ENDS, CODE_OBJECTS, COMMON_TLDS, FILE_EXTENSIONS, FILE_NOUNS, FILE_TLDS,
+    FILE_TLDS_IN_CONTEXT, FILE_WORDS_BEFORE, TECH_NAMES,
 };
 use super::table::TableMemo;
 use crate::Strictness;
@@ -284,8 +284,68 @@ pub(crate) fn rejects_domain(
     (in_list(before, FILE_NOUNS)
         || in_list(before, FILE_WORDS_BEFORE)
         || in_list(word_after(text, end), FILE_NOUNS)
+        || beside_a_file_name(text, start, end)
         || super::table::in_file_column(text, start, tables))
         && !host_suffix()
+}
+
+/// True when the item listed right before or after `text[start..end]`
+/// (across a comma, a space or `and`/`or`) is a file name whose extension
+/// is no TLD: `config.json, app.rs, script.ps1`.
+fn beside_a_file_name(text: &[u8], start: usize, end: usize) -> bool {
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-');
+    // A name that ends a URL's path (`…/image2.png www.goole.com`) or a
+    // path is no item of a list.
+    let stands_alone =
+        |s: usize| s == 0 || !matches!(text[s - 1], b'/' | b'\\' | b':' | b'=' | b'?');
+    let file_name = |name: &[u8]| {
+        let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
+            return false;
+        };
+        dot > 0
+            && std::str::from_utf8(&name[dot + 1..])
+                .is_ok_and(|ext| in_list(ext.as_bytes(), FILE_EXTENSIONS))
+    };
+    // Before: separators, then the name that ends there.
+    let mut e = start;
+    while e > 0 && matches!(text[e - 1], b' ' | b',' | b'\t') && start - e < 4 {
+        e -= 1;
+    }
+    if e < start {
+        let e = if text[..e].ends_with(b" and") || text[..e].ends_with(b" or") {
+            text[..e].iter().rposition(|&b| b == b' ').unwrap_or(e)
+        } else {
+            e
+        };
+        let mut s = e;
+        while s > 0 && is_name_byte(text[s - 1]) && e - s < 64 {
+            s -= 1;
+        }
+        if stands_alone(s) && file_name(&text[s..e]) {
+            return true;
+        }
+    }
+    // After: separators, then the name that starts there.
+    let mut s = end;
+    while s < text.len() && matches!(text[s], b' ' | b',' | b'\t') && s - end < 4 {
+        s += 1;
+    }
+    if s == end {
+        return false;
+    }
+    for word in [&b"and "[..], b"or "] {
+        if text[s..].starts_with(word) {
+            s += word.len();
+        }
+    }
+    let mut e = s;
+    while e < text.len() && is_name_byte(text[e]) && e - s < 64 {
+        e += 1;
+    }
+    while e > s && text[e - 1] == b'.' {
+        e -= 1; // a sentence's full stop
+    }
+    !matches!(text.get(e), Some(b'/' | b'\\')) && file_name(&text[s..e])
 }
 
 /// True when every label but the last of `domain` is a code object name

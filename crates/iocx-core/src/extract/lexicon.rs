@@ -22,6 +22,17 @@ pub(super) const FILE_TLDS_IN_CONTEXT: &[&str] = &[
     "dat", "img", "docx", "rar", "pl", "rs", "pm", "tf",
 ];
 
+/// File extensions that are no TLD: a name ending in one beside a
+/// candidate (`config.json, app.rs`) says the list is of files.
+pub(super) const FILE_EXTENSIONS: &[&str] = &[
+    "exe", "dll", "sys", "scr", "ocx", "js", "vbs", "vbe", "ps1", "psm1", "bat", "cmd", "hta",
+    "lnk", "jar", "class", "go", "c", "h", "cpp", "cs", "txt", "log", "json", "xml", "yaml", "yml",
+    "ini", "cfg", "conf", "html", "htm", "php", "asp", "aspx", "jsp", "css", "png", "jpg", "jpeg",
+    "gif", "bmp", "ico", "pdf", "doc", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "rtf", "csv",
+    "rar", "7z", "gz", "tar", "iso", "msi", "apk", "dmg", "elf", "tmp", "bak", "db", "sqlite",
+    "lua", "rb", "pyc", "vba", "wsf", "dylib", "plist", "ts", "tsx", "jsx",
+];
+
 /// TLDs that are also the product words ending app and package
 /// identifiers (`jp.naver.line.android`, `kr.co.bank.mobile`).
 pub(super) const APP_ID_ENDS: &[&str] = &[
@@ -164,3 +175,25 @@ pub(super) const GLUED_WORD_TLDS: &[&str] = &[
 
 /// Technology names written like domains.
 pub(super) const TECH_NAMES: &[&str] = &["asp.net", "vb.net", "ado.net", "j.net"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_extensions_are_no_tlds() {
+        let tlds: Vec<&str> = FILE_EXTENSIONS
+            .iter()
+            .copied()
+            .filter(|e| crate::psl::is_tld(e))
+            .collect();
+        assert!(tlds.is_empty(), "these are TLDs too: {tlds:?}");
+    }
+
+    #[test]
+    fn glued_word_tlds_are_tlds() {
+        for tld in GLUED_WORD_TLDS {
+            assert!(crate::psl::is_tld(tld), "{tld} is no TLD");
+        }
+    }
+}
