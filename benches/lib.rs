@@ -165,7 +165,9 @@ pub struct Hostile {
 /// The hostile patterns of the linear-time bench. The first ten are the ones
 /// issue 5 names; then rows of a table, two extra stresses for the domain
 /// parser (long label chains whose every suffix is a public suffix, plain
-/// and defanged), and a long line of `.com` hosts for the table guard.
+/// and defanged), a long line of `.com` hosts for the table guard, and one
+/// each for the later recognisers (nested and glued URLs, hyphen wraps,
+/// version lists, glued hosts).
 pub const HOSTILE: &[Hostile] = &[
     Hostile {
         name: "dots",
@@ -245,6 +247,18 @@ pub const HOSTILE: &[Hostile] = &[
     Hostile {
         name: "hyphen-wraps",
         unit: b"http://a.com/a-\nb-\n",
+    },
+    // A list of versions: each quad after `and` or a comma looks back at
+    // the one before it, a bounded number of items deep.
+    Hostile {
+        name: "version-lists",
+        unit: b"versions 1.2.3.4 and 1.2.3.5, 1.2.3.6, ",
+    },
+    // Host lists run together at a `www.` (`a.comwww.b.com…`) and
+    // capitalised words glued to hosts: each token is cut once.
+    Hostile {
+        name: "glued-hosts",
+        unit: b"a.comwww.b.comFigure.c.com.If ",
     },
 ];
 
