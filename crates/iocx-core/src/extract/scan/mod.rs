@@ -154,11 +154,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if let Some(www) = glued_www.filter(|&w| w < e) {
             e = cut_glued_host_list(text, s, e, www);
         }
-        if !self.domain_token(s, e) && capital_in_last_label(text, s, e) {
-            // A capitalised word glued to a host makes it read as none
-            // (`evil.comFigure`, `evil.com.If`): the cuts are looked for
-            // only then, not in every token (3 M instructions on
-            // `reports-part01.txt`).
+        // A capitalised word glued to a host makes it read as none
+        // (`evil.comFigure`, `evil.com.If`): the cuts are looked for only
+        // then, not in every token (3 M instructions on
+        // `reports-part01.txt`), and the token is tried once more without
+        // the word. One call site keeps `domain_token` inlined (3 M more).
+        let mut tried = false;
+        while !self.domain_token(s, e) && !tried && capital_in_last_label(text, s, e) {
+            tried = true;
             let mut cut = cut_glued_word(text, s, e);
             let sentence_cut = cut_glued_sentence(text, s, cut);
             // `alcatelupd [.] Xyz`: a defanged dot joins a label, however
@@ -166,10 +169,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
             if sentence_cut < cut && !self.defanged(sentence_cut, sentence_cut + 1) {
                 cut = sentence_cut;
             }
-            if cut < e {
-                self.domain_token(s, cut);
-                e = cut;
+            if cut == e {
+                break;
             }
+            e = cut;
         }
         e.max(p + 1)
     }
@@ -265,7 +268,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
     fn domain_token(&mut self, s: usize, e: usize) -> bool {
         let text = self.text;
         self.floor = e;
-        if s >= e || !text[s..e].contains(&b'.') {
+        // From the end: the last dot is a few bytes before it, and a loop
+        // that finds it there beats a `memchr` call on so short a slice.
+        if s >= e || !text[s..e].iter().rev().any(|&b| b == b'.') {
             return false;
         }
         let Some(domain) = canonical_domain(&text[s..e]) else {
