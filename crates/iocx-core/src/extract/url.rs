@@ -188,20 +188,12 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
 fn opens_link_text(after: &[u8]) -> bool {
     // A closing markup tag: `[param]http://x/raw/2cLs[/param]`.
     if let [b'/', rest @ ..] = after {
-        let name = rest
-            .iter()
-            .take(16)
-            .take_while(|b| b.is_ascii_alphabetic())
-            .count();
+        let name = leading(rest, 16, u8::is_ascii_alphabetic);
         if name > 0 && rest.get(name) == Some(&b']') {
             return true;
         }
     }
-    let digits = after
-        .iter()
-        .take(4)
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    let digits = leading(after, 4, u8::is_ascii_digit);
     if (1..=3).contains(&digits) && after.get(digits) == Some(&b']') {
         return after.get(digits + 1).map_or(true, |&b| {
             URL_BYTE[usize::from(b)] == UrlByte::End || matches!(b, b':' | b',' | b'.' | b';')
@@ -215,6 +207,11 @@ fn opens_link_text(after: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// How many of the first `most` bytes of `bytes` are of the class `is`.
+fn leading(bytes: &[u8], most: usize, is: impl Fn(&u8) -> bool) -> usize {
+    bytes.iter().take(most).take_while(|b| is(b)).count()
 }
 
 /// [`rest_end`] for a URL that starts at `url_start`: a URL that a quote
@@ -274,11 +271,7 @@ fn starts_next_field(after: &[u8]) -> bool {
     if date {
         return true;
     }
-    let hex = after
-        .iter()
-        .take(129)
-        .take_while(|b| b.is_ascii_hexdigit())
-        .count();
+    let hex = leading(after, 129, u8::is_ascii_hexdigit);
     crate::IndicatorKind::hash_for_len(hex).is_some()
         && !after.get(hex).is_some_and(u8::is_ascii_alphanumeric)
 }
