@@ -302,9 +302,7 @@ fn beside_a_file_name(text: &[u8], start: usize, end: usize) -> bool {
         let Some(dot) = name.iter().rposition(|&b| b == b'.') else {
             return false;
         };
-        dot > 0
-            && std::str::from_utf8(&name[dot + 1..])
-                .is_ok_and(|ext| in_list(ext.as_bytes(), FILE_EXTENSIONS))
+        dot > 0 && in_list(&name[dot + 1..], FILE_EXTENSIONS)
     };
     // Before: separators, then the name that ends there.
     let mut e = start;

@@ -103,10 +103,16 @@ pub(crate) fn cut_glued_word(text: &[u8], start: usize, end: usize) -> usize {
     if text.get(end) == Some(&b'(') {
         return end;
     }
-    match std::str::from_utf8(&text[label..i]) {
-        Ok(tld) if GLUED_WORD_TLDS.contains(&tld) => i,
-        _ => end,
+    if common_tld(&text[label..i]) {
+        i
+    } else {
+        end
     }
+}
+
+/// True for one of [`GLUED_WORD_TLDS`], the TLDs most hosts use.
+fn common_tld(label: &[u8]) -> bool {
+    GLUED_WORD_TLDS.iter().any(|t| t.as_bytes() == label)
 }
 
 /// Where the first host of a list run together ends
@@ -123,8 +129,7 @@ pub(crate) fn cut_glued_host_list(text: &[u8], start: usize, end: usize, www: us
     let Some(dot) = memchr::memrchr(b'.', &text[start..www]).map(|d| start + d) else {
         return end;
     };
-    let tld = &text[dot + 1..www];
-    if std::str::from_utf8(tld).is_ok_and(|t| GLUED_WORD_TLDS.contains(&t)) {
+    if common_tld(&text[dot + 1..www]) {
         www
     } else {
         end
@@ -151,10 +156,8 @@ pub(crate) fn cut_glued_sentence(text: &[u8], start: usize, end: usize) -> usize
         return end;
     }
     let label_start = memchr::memrchr(b'.', &text[start..dot]).map_or(start, |d| start + d + 1);
-    let label = &text[label_start..dot];
-    let common_tld = std::str::from_utf8(label).is_ok_and(|l| GLUED_WORD_TLDS.contains(&l));
     // `…on.com.Mozilla/5.0`: a User-Agent's product goes on past the word.
-    if common_tld && label_start > start && text.get(end) != Some(&b'/') {
+    if common_tld(&text[label_start..dot]) && label_start > start && text.get(end) != Some(&b'/') {
         dot
     } else {
         end

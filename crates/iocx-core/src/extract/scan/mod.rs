@@ -121,9 +121,6 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 e += 1;
             }
             let letter_before = char_before(text, s).is_some_and(char::is_alphabetic);
-            // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
-            // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
-            // part.
             // `Host: 92.62.101.60Pragma: no-cache`: a capitalised word
             // glued on by a lost line break is no part of the address; after
             // a dot (`1598978928194.JavaMail.root@`) it is the next label.
@@ -132,6 +129,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
                 && text
                     .get(e + 1..e + 3)
                     .is_some_and(|w| w.iter().all(u8::is_ascii_lowercase));
+            // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
+            // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
+            // part.
             let letter_after = text.get(e) == Some(&b'@') && parse_at_port(text, e).is_none()
                 || !glued_word && char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
