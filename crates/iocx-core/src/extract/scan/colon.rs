@@ -18,7 +18,11 @@ impl Scanner<'_, '_> {
     pub(super) fn at_colon(&mut self, p: usize) -> usize {
         let text = self.text;
         if text[p + 1..].starts_with(b"//") {
-            if let Some(next) = self.url_with_scheme(p) {
+            if let Some(next) = self.url_with_scheme(p, 3) {
+                return next;
+            }
+        } else if let Some(separator) = self.slashes_dropped(p) {
+            if let Some(next) = self.url_with_scheme(p, separator) {
                 return next;
             }
         }
@@ -30,10 +34,31 @@ impl Scanner<'_, '_> {
         self.ipv6(p)
     }
 
-    fn url_with_scheme(&mut self, colon: usize) -> Option<usize> {
+    /// The length of the separator at `colon` when a defanged http scheme
+    /// lost one or both slashes of it (`hxxp:/server.ua/wd.php`,
+    /// `hxxps[:]kupaywallet.com/product/`): the defang says a URL was meant.
+    /// A plain `http:` without slashes is prose or a label (`http: 80`).
+    fn slashes_dropped(&self, colon: usize) -> Option<usize> {
+        let text = self.text;
+        let separator = if text.get(colon + 1) == Some(&b'/') {
+            2
+        } else {
+            1
+        };
+        let host = *text.get(colon + separator)?;
+        if !host.is_ascii_alphanumeric() {
+            return None;
+        }
+        let scheme = scheme_before(text, colon, self.floor)?;
+        (scheme.defanged && scheme.canonical.starts_with("http")).then_some(separator)
+    }
+
+    /// The URL whose scheme ends at `colon`, followed by a separator of
+    /// `separator` bytes (`://`, or what is left of it).
+    fn url_with_scheme(&mut self, colon: usize, separator: usize) -> Option<usize> {
         let text = self.text;
         let scheme = scheme_before(text, colon, self.floor)?;
-        let mut auth = colon + 3;
+        let mut auth = colon + separator;
         // `hxxps[:]///host/`: browsers read extra slashes before a host as
         // none. A `file:///` URL is a local path, its first segment no host.
         if scheme.canonical != "file" {
