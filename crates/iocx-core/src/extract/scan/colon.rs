@@ -40,6 +40,10 @@ impl Scanner<'_, '_> {
     /// A plain `http:` without slashes is prose or a label (`http: 80`).
     fn slashes_dropped(&self, colon: usize) -> Option<usize> {
         let text = self.text;
+        // Most colons end no scheme word at all (`Note:`, `12:34`, IPv6).
+        if colon == 0 || !matches!(text[colon - 1], b'p' | b'P' | b's' | b'S') {
+            return None;
+        }
         let separator = if text.get(colon + 1) == Some(&b'/') {
             2
         } else {
