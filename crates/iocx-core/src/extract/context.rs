@@ -219,10 +219,10 @@ pub(crate) fn rejects_domain(
     let before = start.checked_sub(1).map(|i| text[i]);
     let after = text.get(end).copied();
     // After a path separator or a sigil: `C:\dir\setup.exe`, `/tmp/x.sh`,
-    // `$obj.name`. A host after `//` is a URL's, written protocol-relative
+    // `$obj.name`, a number sign (`Invoice #Q0092871.one`). A host after `//` is a URL's, written protocol-relative
     // (`'//cdn.example.com/x.js'`) or with its scheme apart (`'http' + '://`).
     let after_double_slash = start >= 2 && &text[start - 2..start] == b"//";
-    if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~')) && !after_double_slash {
+    if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~' | b'#')) && !after_double_slash {
         return true;
     }
     // A call or an assignment: `document.write(`, `obj.name=`; a
