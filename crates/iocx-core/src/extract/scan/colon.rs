@@ -9,7 +9,7 @@ use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, tr
 use crate::extract::network::{
     ipv6_text, parse_at_port, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port, parse_prefix,
 };
-use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before};
+use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before, Scheme};
 use crate::extract::{ascii_string, push_lossy};
 use crate::IndicatorKind;
 
@@ -17,12 +17,13 @@ impl Scanner<'_, '_> {
     /// Grows the token around the `:` at `p`; returns where scanning resumes.
     pub(super) fn at_colon(&mut self, p: usize) -> usize {
         let text = self.text;
-        if text[p + 1..].starts_with(b"//") {
-            if let Some(next) = self.url_with_scheme(p, 3) {
-                return next;
-            }
-        } else if let Some(separator) = self.slashes_dropped(p) {
-            if let Some(next) = self.url_with_scheme(p, separator) {
+        let url = if text[p + 1..].starts_with(b"//") {
+            scheme_before(text, p, self.floor).map(|scheme| (scheme, 3))
+        } else {
+            self.slashes_dropped(p)
+        };
+        if let Some((scheme, separator)) = url {
+            if let Some(next) = self.url_with_scheme(p, scheme, separator) {
                 return next;
             }
         }
@@ -34,11 +35,12 @@ impl Scanner<'_, '_> {
         self.ipv6(p)
     }
 
-    /// The length of the separator at `colon` when a defanged http scheme
-    /// lost one or both slashes of it (`hxxp:/server.ua/wd.php`,
-    /// `hxxps[:]kupaywallet.com/product/`): the defang says a URL was meant.
+    /// The scheme and the length of the separator at `colon` when a
+    /// defanged http scheme lost one or both slashes of it
+    /// (`hxxp:/server.ua/wd.php`, `hxxps[:]kupaywallet.com/product/`): the
+    /// defang says a URL was meant.
     /// A plain `http:` without slashes is prose or a label (`http: 80`).
-    fn slashes_dropped(&self, colon: usize) -> Option<usize> {
+    fn slashes_dropped(&self, colon: usize) -> Option<(Scheme, usize)> {
         let text = self.text;
         // Most colons end no scheme word at all (`Note:`, `12:34`, IPv6).
         if colon == 0 || !matches!(text[colon - 1], b'p' | b'P' | b's' | b'S') {
@@ -54,14 +56,13 @@ impl Scanner<'_, '_> {
             return None;
         }
         let scheme = scheme_before(text, colon, self.floor)?;
-        (scheme.defanged && scheme.canonical.starts_with("http")).then_some(separator)
+        (scheme.defanged && scheme.canonical.starts_with("http")).then_some((scheme, separator))
     }
 
-    /// The URL whose scheme ends at `colon`, followed by a separator of
+    /// The URL whose `scheme` ends at `colon`, followed by a separator of
     /// `separator` bytes (`://`, or what is left of it).
-    fn url_with_scheme(&mut self, colon: usize, separator: usize) -> Option<usize> {
+    fn url_with_scheme(&mut self, colon: usize, scheme: Scheme, separator: usize) -> Option<usize> {
         let text = self.text;
-        let scheme = scheme_before(text, colon, self.floor)?;
         let mut auth = colon + separator;
         // `hxxps[:]///host/`: browsers read extra slashes before a host as
         // none. A `file:///` URL is a local path, its first segment no host.
