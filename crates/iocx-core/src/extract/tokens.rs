@@ -8,10 +8,9 @@
 //! [`classify`](super::classify) pass that stops only at `cve` (any case)
 //! and `AS`.
 
+use super::classify::{hex_run_end, hex_run_start};
 use super::Found;
 use crate::IndicatorKind;
-
-static HEX: [bool; 256] = byte_table!(|b| b.is_ascii_hexdigit());
 
 fn glued(b: Option<&u8>) -> bool {
     b.is_some_and(|&b| b.is_ascii_alphanumeric())
@@ -24,14 +23,8 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
         if i < resume {
             return;
         }
-        let mut s = i;
-        while s > resume && HEX[usize::from(text[s - 1])] {
-            s -= 1;
-        }
-        let mut e = i + 16;
-        while e < text.len() && HEX[usize::from(text[e])] {
-            e += 1;
-        }
+        let s = hex_run_start(text, resume, i);
+        let e = hex_run_end(text, i + 16);
         resume = e;
         let Some(kind) = IndicatorKind::hash_for_len(e - s) else {
             return;
