@@ -133,7 +133,8 @@ fn indicator() -> impl Strategy<Value = Indicator> {
         of(IndicatorKind::Sha384, "[0-9a-f]{96}"),
         of(IndicatorKind::Sha512, "[0-9a-f]{128}"),
         of(IndicatorKind::Cve, "CVE-(1999|20[0-2][0-9])-[0-9]{4,7}"),
-        of(IndicatorKind::Asn, "AS[1-9][0-9]{0,5}"),
+        // One digit glued (`AS3`) reads as ActionScript to the guards.
+        of(IndicatorKind::Asn, "AS[1-9][0-9]{1,5}"),
     ]
 }
 

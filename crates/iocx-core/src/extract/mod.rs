@@ -270,7 +270,7 @@ impl Extractor {
             self.reports(IndicatorKind::Asn),
         );
         if cves || asns {
-            tokens::find_cves_and_asns(text, cves, asns, &mut found);
+            tokens::find_cves_and_asns(text, cves, asns, self.strictness, &mut found);
         }
         // Each pass found its candidates in output order (by view start, the
         // longer first); they are merged in that order, so the offsets map

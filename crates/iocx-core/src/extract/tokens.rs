@@ -9,7 +9,7 @@
 //! and `AS`.
 
 use super::classify::{hex_run_end, hex_run_start};
-use super::Found;
+use super::{Found, Strictness};
 use crate::IndicatorKind;
 
 fn glued(b: Option<&u8>) -> bool {
@@ -101,11 +101,17 @@ fn digits(text: &[u8], at: usize) -> usize {
 }
 
 /// Appends every CVE identifier and AS number in `text` to `out`.
-pub(crate) fn find_cves_and_asns(text: &[u8], cves: bool, asns: bool, out: &mut Vec<Found>) {
+pub(crate) fn find_cves_and_asns(
+    text: &[u8],
+    cves: bool,
+    asns: bool,
+    strictness: Strictness,
+    out: &mut Vec<Found>,
+) {
     super::classify::for_each::<super::classify::CveOrAsnStart>(text, |s| {
         if text[s] == b'A' {
             if asns {
-                asn_at(text, s, out);
+                asn_at(text, s, strictness, out);
             }
         } else if cves {
             cve_at(text, s, out);
@@ -147,24 +153,43 @@ fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
     out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
 }
 
-/// `AS15169` / `ASN 15169` / `ASN: 15169` at `s`.
-fn asn_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
-    if s > 0 && glued(text.get(s - 1)) {
+/// `AS15169` / `ASN 15169` / `ASN: 15169` / `AS 15169` at `s`.
+fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Vec<Found>) {
+    // `__AS3__.vec`, `i2c_ASN1_INTEGER`: an identifier's part.
+    let in_identifier = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
+    if s > 0 && in_identifier(text.get(s - 1)) {
         return;
     }
     let mut at = s + 2;
     let long = text.get(at) == Some(&b'N');
+    let mut separated = false;
     if long {
         at += 1;
         if text.get(at) == Some(&b':') {
             at += 1;
+            separated = true;
         }
         if text.get(at) == Some(&b' ') {
             at += 1;
+            separated = true;
         }
+    } else if text.get(at) == Some(&b' ') {
+        at += 1;
+        separated = true;
     }
     let count = digits(text, at);
-    if count == 0 || count > 10 || text[at] == b'0' || glued(text.get(at + count)) {
+    if count == 0 || count > 10 || text[at] == b'0' || in_identifier(text.get(at + count)) {
+        return;
+    }
+    // `AS3` and `AS2` name ActionScript versions and `ASN1` the notation
+    // (`ASN1_TIME`); a one-digit AS number is written apart (`ASN 7`).
+    // A context guard, so `Lenient` reports them.
+    if count == 1 && !separated && strictness != Strictness::Lenient {
+        return;
+    }
+    // `AS 15169` (the short form apart) also reads capitalised prose:
+    // `SEEN AS EARLY AS 2024-06-04`, `AS 2 ITEMS`.
+    if !long && separated && (count < 3 || starts_date_or_year(text, at, count)) {
         return;
     }
     let number: u64 = std::str::from_utf8(&text[at..at + count])
@@ -182,6 +207,15 @@ fn asn_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
     ));
 }
 
+/// True when the `count` digits at `at` are a year (`1990`–`2039`) or
+/// start a date or a version (`2024-06-04`, `10.2`).
+fn starts_date_or_year(text: &[u8], at: usize, count: usize) -> bool {
+    let year = count == 4 && matches!(&text[at..at + 2], b"19" | b"20") && text[at + 2] <= b'3';
+    let joined = matches!(text.get(at + count), Some(b'-' | b'/' | b'.' | b':'))
+        && text.get(at + count + 1).is_some_and(u8::is_ascii_digit);
+    year || joined
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,11 +227,11 @@ mod tests {
     }
 
     fn find_cves(text: &[u8], out: &mut Vec<Found>) {
-        find_cves_and_asns(text, true, false, out);
+        find_cves_and_asns(text, true, false, Strictness::Normal, out);
     }
 
     fn find_asns(text: &[u8], out: &mut Vec<Found>) {
-        find_cves_and_asns(text, false, true, out);
+        find_cves_and_asns(text, false, true, Strictness::Normal, out);
     }
 
     #[test]
