@@ -120,27 +120,27 @@ pub(crate) fn find_cves_and_asns(
 }
 
 /// A `CVE-YYYY-NNNN…` identifier at `s`, written `CVE`, `cve` or `Cve`.
+///
+/// Besides the dashes, reports write a space or a colon after the prefix
+/// (`CVE 2019-5786`, `CVE:2010-1885`), leave the first dash out
+/// (`CVE2013-0422`), wrap the line after a dash (`CVE-\n2013-5122`) and lose
+/// the space before the prefix when text is taken from a page
+/// (`VulnerabilityCVE-2015-8651`).
 fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
-    if !matches!(&text[s..s + 3], b"CVE" | b"cve" | b"Cve") {
+    let prefix = &text[s..s + 3];
+    if !matches!(prefix, b"CVE" | b"cve" | b"Cve") {
         return;
     }
-    let v = s + 1;
-    if s > 0 && glued(text.get(s - 1)) {
+    if s > 0 && glued(text.get(s - 1)) && !(prefix == b"CVE" && text[s - 1].is_ascii_lowercase()) {
         return;
     }
-    let d1 = dash_len(text, v + 2);
-    if d1 == 0 {
+    let y = cve_separator(text, s + 3, true).unwrap_or(s + 3);
+    if digits(text, y) < 4 || !matches!(&text[y..y + 2], b"19" | b"20") {
         return;
     }
-    let y = v + 2 + d1;
-    if digits(text, y) != 4 || !matches!(&text[y..y + 2], b"19" | b"20") {
+    let Some(n) = cve_separator(text, y + 4, false) else {
         return;
-    }
-    let d2 = dash_len(text, y + 4);
-    if d2 == 0 {
-        return;
-    }
-    let n = y + 4 + d2;
+    };
     let count = digits(text, n);
     if !(4..=7).contains(&count) || glued(text.get(n + count)) {
         return;
@@ -151,6 +151,29 @@ fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
         std::str::from_utf8(&text[n..n + count]).unwrap_or_default()
     );
     out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
+}
+
+/// The end of the separator at `at` between a CVE's parts: a dash, which a
+/// line break or a space may follow; after the prefix (`first`) also a
+/// space, a colon, or a space and a dash.
+fn cve_separator(text: &[u8], at: usize, first: bool) -> Option<usize> {
+    let rest = text.get(at..).unwrap_or_default();
+    let dash_at = match rest {
+        [b' ', ..] | [b':', b' ', ..] if first && dash_len(text, at + 1) > 0 => at + 1,
+        [b':', b' ', ..] if first => return Some(at + 2),
+        [b' ' | b':', ..] if first => return Some(at + 1),
+        _ => at,
+    };
+    let dash = dash_len(text, dash_at);
+    if dash == 0 {
+        return None;
+    }
+    let after = dash_at + dash;
+    Some(match text.get(after..).unwrap_or_default() {
+        [b'\r', b'\n', ..] => after + 2,
+        [b'\n' | b' ', ..] => after + 1,
+        _ => after,
+    })
 }
 
 /// `AS15169` / `ASN 15169` / `ASN: 15169` / `AS 15169` at `s`.
