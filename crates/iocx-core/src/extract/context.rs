@@ -222,7 +222,10 @@ pub(crate) fn rejects_domain(
     // `$obj.name`, a number sign (`Invoice #Q0092871.one`). A host after `//` is a URL's, written protocol-relative
     // (`'//cdn.example.com/x.js'`) or with its scheme apart (`'http' + '://`).
     let after_double_slash = start >= 2 && &text[start - 2..start] == b"//";
-    if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~' | b'#')) && !after_double_slash {
+    if matches!(before, Some(b'/' | b'\\' | b'$' | b'%' | b'~' | b'#'))
+        && !after_double_slash
+        && !starts_unc_path(text, start)
+    {
         return true;
     }
     // A call or an assignment: `document.write(`, `obj.name=`; a
@@ -287,6 +290,22 @@ pub(crate) fn rejects_domain(
         || beside_a_file_name(text, start, end)
         || super::table::in_file_column(text, start, tables))
         && !host_suffix()
+}
+
+/// True when `text[start..]` is the host of a UNC path (`\\evil.com\share`,
+/// `\\x.trycloudflare.com@SSL\DavWWWRoot`, or with its backslashes
+/// escaped as in JSON): two or four backslashes that start a word. After a
+/// directory or a drive (`C:\\Users\\setup.exe`) they only separate a
+/// path.
+fn starts_unc_path(text: &[u8], start: usize) -> bool {
+    let slashes = text[..start]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    let before = start.checked_sub(slashes + 1).map(|i| text[i]);
+    matches!(slashes, 2 | 4)
+        && !before.is_some_and(|b| b.is_ascii_alphanumeric() || b"\\:._-%$/".contains(&b))
 }
 
 /// True when the item listed right before or after `text[start..end]`

@@ -120,16 +120,28 @@ pub(crate) fn parse_shell_socket_port(
     port_after(text, at, b'/')
 }
 
-/// The port of a WebDAV host written `HOST@PORT` (`\\1.2.3.4@80\share`,
-/// `file://1.2.3.4@80/Downloads/x.zip`), for the `@` at `at`: digits that a
-/// path separator, a space or the end follow.
-pub(crate) fn parse_at_port(text: &[u8], at: usize) -> Option<(u16, usize)> {
-    port_after(text, at, b'@').filter(|&(_, end)| {
-        matches!(
-            text.get(end),
-            None | Some(b'/' | b'\\' | b' ' | b'\t' | b'\n' | b'\r')
-        )
-    })
+/// The suffix of a WebDAV host written `HOST@PORT`, `HOST@SSL` or
+/// `HOST@SSL@PORT` (`\\1.2.3.4@80\share`,
+/// `\\x.trycloudflare.com@SSL\DavWWWRoot`, `file://1.2.3.4@80/x.zip`), for
+/// the `@` at `at`: the port when one is written, and where the suffix
+/// ends, which a path separator, a space or the end follows.
+pub(crate) fn parse_webdav_suffix(text: &[u8], at: usize) -> Option<(Option<u16>, usize)> {
+    if text.get(at) != Some(&b'@') {
+        return None;
+    }
+    let ssl = text
+        .get(at + 1..at + 4)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"ssl"));
+    let (port, end) = match port_after(text, if ssl { at + 4 } else { at }, b'@') {
+        Some((port, end)) => (Some(port), end),
+        None if ssl => (None, at + 4),
+        None => return None,
+    };
+    matches!(
+        text.get(end),
+        None | Some(b'/' | b'\\' | b' ' | b'\t' | b'\n' | b'\r')
+    )
+    .then_some((port, end))
 }
 
 /// Reads 1..=`max_digits` decimal digits at `at` that are not followed by

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 use super::Scanner;
 use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use crate::extract::network::{
-    ipv6_text, parse_at_port, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port, parse_prefix,
+    ipv6_text, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port, parse_prefix,
+    parse_webdav_suffix,
 };
 use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before, Scheme};
 use crate::extract::{ascii_string, push_lossy};
@@ -80,14 +81,16 @@ impl Scanner<'_, '_> {
             }
             e += 1;
         }
-        // `file://1.2.3.4@80/x`: a WebDAV host and port, not user info.
-        if host_start > auth && parse_at_port(text, host_start - 1).is_some() {
+        // `file://1.2.3.4@80/x`, `file://x.com@SSL/DavWWWRoot/`: a WebDAV
+        // host, not user info.
+        if host_start > auth && parse_webdav_suffix(text, host_start - 1).is_some() {
             host_start = auth;
         }
         let host_end = self.url_host_end(host_start)?;
         let mut after_host = host_end;
-        if let Some((_, pe)) = parse_port(text, host_end).or_else(|| parse_at_port(text, host_end))
-        {
+        if let Some((_, pe)) = parse_port(text, host_end) {
+            after_host = pe;
+        } else if let Some((_, pe)) = parse_webdav_suffix(text, host_end) {
             after_host = pe;
         }
         let percent = self.view.edit_len_at(colon) == Some(9);

@@ -20,7 +20,7 @@ use super::host::{
     narrow_token, trim_host,
 };
 use super::network::{
-    parse_at_port, parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port,
+    parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port, parse_webdav_suffix,
 };
 use super::table;
 use super::url::{push_rest, quoted_rest_end, scheme_before};
@@ -132,7 +132,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
             // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
             // part.
-            let letter_after = text.get(e) == Some(&b'@') && parse_at_port(text, e).is_none()
+            let letter_after = text.get(e) == Some(&b'@') && parse_webdav_suffix(text, e).is_none()
                 || !glued_word && char_after(text, e).is_some_and(char::is_alphabetic);
             if !letter_before && !letter_after {
                 return self.ipv4_run(s, e);
@@ -147,7 +147,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             }
         }
         let (s, e) = narrow_token(text, s, e, p);
-        if text.get(e) == Some(&b'@') {
+        if text.get(e) == Some(&b'@') && parse_webdav_suffix(text, e).is_none() {
             return e; // the local part of an e-mail: the `@` handler takes it
         }
         let (s, mut e) = trim_host(text, s, e);
@@ -237,11 +237,13 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut addr_end = end;
         let mut port = None;
         if end == e {
-            if let Some((p, pe)) = parse_port(text, end)
-                .or_else(|| parse_shell_socket_port(text, s, end))
-                .or_else(|| parse_at_port(text, end))
+            if let Some((p, pe)) =
+                parse_port(text, end).or_else(|| parse_shell_socket_port(text, s, end))
             {
                 port = Some(p);
+                addr_end = pe;
+            } else if let Some((p, pe)) = parse_webdav_suffix(text, end) {
+                port = p;
                 addr_end = pe;
             }
         }
@@ -292,6 +294,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut port = None;
         if let Some((p, pe)) = parse_port(text, e) {
             port = Some(p);
+            host_end = pe;
+        } else if let Some((p, pe)) = parse_webdav_suffix(text, e) {
+            port = p;
             host_end = pe;
         }
         let url_end = self.schemeless_url_end(s, host_end);
