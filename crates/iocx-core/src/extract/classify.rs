@@ -221,8 +221,9 @@ fn byte(text: &[u8], i: usize) -> u8 {
 /// `{@}`), a backslash or half bracket (`evil\.com`, `evil.]com`), the lead
 /// byte of a wide dot or at (`。` `．` `・` `＠`), an ANSI escape, a percent
 /// sign (`%3A%2F%2F`), a doubled underscore (`http__`), the space before
-/// ` dot `, ` DOT ` or ` AT `, and a scheme separator a space follows
-/// (`hxxp:// evil.com`).
+/// ` dot `, ` DOT ` or ` AT `, a scheme separator a space follows
+/// (`hxxp:// evil.com`), and a soft hyphen before a Unicode hyphen (PDF
+/// exports write one hyphen as `-\u{AD}\u{2010}`).
 pub(crate) struct DefangStart;
 
 impl Class for DefangStart {
@@ -238,6 +239,8 @@ impl Class for DefangStart {
                     [b'd', b'o', b't'] | [b'D', b'O', b'T'] | [b'A', b'T', b' ']
                 )
             || b == b':' && [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)] == *b"// "
+            || b == 0xC2
+                && [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)] == *b"\xAD\xE2\x80"
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -274,7 +277,14 @@ impl Class for DefangStart {
             and(eq!(v0, b':'), eq!(v1, b'/')),
             and(eq!(v2, b'/'), eq!(v3, b' ')),
         );
-        _mm256_movemask_epi8(or(or(singles, underscores), or(words, spaced_scheme))) as u32
+        let soft_hyphen = and(
+            and(eq!(v0, 0xC2u8), eq!(v1, 0xADu8)),
+            and(eq!(v2, 0xE2u8), eq!(v3, 0x80u8)),
+        );
+        _mm256_movemask_epi8(or(
+            or(singles, underscores),
+            or(or(words, spaced_scheme), soft_hyphen),
+        )) as u32
     }
 }
 
@@ -359,12 +369,13 @@ mod tests {
     #[test]
     fn defang_starts() {
         let text = b"a[.]b (dot) x\\.y z.]w \xE3\x80\x82 \x1b[1m %3A a__b a_b \
-                     x dot y x DOT y a AT b a Dot b a At b hxxp:// x http://y";
+                     x dot y x DOT y a AT b a Dot b a At b hxxp:// x http://y \
+                     a-\xC2\xAD\xE2\x80\x90b a\xC2\xADb a\xC2\xA0b";
         let found: Vec<u8> = positions::<DefangStart>(text)
             .into_iter()
             .map(|i| text[i])
             .collect();
-        assert_eq!(found, b"[](\\]\xE3\x1b[%_   :".to_vec());
+        assert_eq!(found, b"[](\\]\xE3\x1b[%_   :\xC2".to_vec());
     }
 
     #[test]
@@ -382,7 +393,7 @@ mod tests {
     fn soup() -> impl Strategy<Value = Vec<u8>> {
         use proptest::collection::vec;
         use proptest::sample::select;
-        let special = b"[](){}\\%_ dotDOTATcveCVEsS.:@x\x1b\xE3\xEF\x80".to_vec();
+        let special = b"[](){}\\%_ dotDOTATcveCVEsS.:@x\x1b\xE3\xEF\x80\xC2\xAD\xE2".to_vec();
         let byte = prop_oneof![select(special), any::<u8>()].prop_map(|b| vec![b]);
         let hex_run = vec(select(b"0129afAF".to_vec()), 1..48);
         let edge = select(b"/:@`gG".to_vec()).prop_map(|b| vec![b]);

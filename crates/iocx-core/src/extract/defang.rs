@@ -3,7 +3,8 @@
 //! The refanged [`View`](super::view::View) asks [`token_at`] about every
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
-//! space before ` dot ` or ` AT `, a `://` a space follows); the handler
+//! space before ` dot ` or ` AT `, a `://` a space follows, a soft hyphen
+//! before a Unicode hyphen); the handler
 //! for that byte decides from the bytes around it whether a token stands
 //! there and what replaces it.
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
@@ -68,6 +69,7 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         b'[' | b'(' | b'{' => bracketed_at(raw, i, out),
         b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
         0xE3 | 0xEF => wide_dot_at(raw, i, out),
+        0xC2 => pdf_hyphen_at(raw, i, out),
         0x1B => terminal_escape_at(raw, i, out),
         b'%' => percent_separator_at(raw, i, out),
         b'_' => underscore_scheme_at(raw, i, out),
@@ -320,6 +322,20 @@ fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             end: i + 3,
             with,
             weak: false,
+        });
+    }
+}
+
+/// `-\u{AD}\u{2010}` (a hyphen, a soft hyphen and a Unicode hyphen), which
+/// some PDF exports write for every hyphen (`the-\u{AD}\u{2010}casgroup.com`),
+/// for the soft hyphen at `i`: one hyphen. Not a defang, so weak.
+fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    if i > 0 && raw[i - 1] == b'-' && raw[i..].starts_with(b"\xC2\xAD\xE2\x80\x90") {
+        out.push(Pending {
+            start: i - 1,
+            end: i + 5,
+            with: b"-",
+            weak: true,
         });
     }
 }
