@@ -222,8 +222,9 @@ fn byte(text: &[u8], i: usize) -> u8 {
 /// byte of a wide dot or at (`。` `．` `・` `＠`), an ANSI escape, a percent
 /// sign (`%3A%2F%2F`), a doubled underscore (`http__`), the space before
 /// ` dot `, ` DOT ` or ` AT `, a scheme separator a space follows
-/// (`hxxp:// evil.com`), and a soft hyphen before a Unicode hyphen (PDF
-/// exports write one hyphen as `-\u{AD}\u{2010}`).
+/// (`hxxp:// evil.com`), a soft hyphen before a Unicode hyphen (PDF
+/// exports write one hyphen as `-\u{AD}\u{2010}`), and the `"&"` that
+/// joins strings in Excel formulas.
 pub(crate) struct DefangStart;
 
 impl Class for DefangStart {
@@ -241,6 +242,7 @@ impl Class for DefangStart {
             || b == b':' && [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)] == *b"// "
             || b == 0xC2
                 && [byte(text, i + 1), byte(text, i + 2), byte(text, i + 3)] == *b"\xAD\xE2\x80"
+            || b == b'"' && [byte(text, i + 1), byte(text, i + 2)] == *b"&\""
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -281,8 +283,9 @@ impl Class for DefangStart {
             and(eq!(v0, 0xC2u8), eq!(v1, 0xADu8)),
             and(eq!(v2, 0xE2u8), eq!(v3, 0x80u8)),
         );
+        let concatenation = and(and(eq!(v0, b'"'), eq!(v1, b'&')), eq!(v2, b'"'));
         _mm256_movemask_epi8(or(
-            or(singles, underscores),
+            or(or(singles, underscores), concatenation),
             or(or(words, spaced_scheme), soft_hyphen),
         )) as u32
     }
@@ -370,12 +373,12 @@ mod tests {
     fn defang_starts() {
         let text = b"a[.]b (dot) x\\.y z.]w \xE3\x80\x82 \x1b[1m %3A a__b a_b \
                      x dot y x DOT y a AT b a Dot b a At b hxxp:// x http://y \
-                     a-\xC2\xAD\xE2\x80\x90b a\xC2\xADb a\xC2\xA0b";
+                     a-\xC2\xAD\xE2\x80\x90b a\xC2\xADb a\xC2\xA0b \"a\"&\"b\" \"&";
         let found: Vec<u8> = positions::<DefangStart>(text)
             .into_iter()
             .map(|i| text[i])
             .collect();
-        assert_eq!(found, b"[](\\]\xE3\x1b[%_   :\xC2".to_vec());
+        assert_eq!(found, b"[](\\]\xE3\x1b[%_   :\xC2\"".to_vec());
     }
 
     #[test]
@@ -393,7 +396,7 @@ mod tests {
     fn soup() -> impl Strategy<Value = Vec<u8>> {
         use proptest::collection::vec;
         use proptest::sample::select;
-        let special = b"[](){}\\%_ dotDOTATcveCVEsS.:@x\x1b\xE3\xEF\x80\xC2\xAD\xE2".to_vec();
+        let special = b"[](){}\\%_ dotDOTATcveCVEsS.:@x\x1b\xE3\xEF\x80\xC2\xAD\xE2&\"".to_vec();
         let byte = prop_oneof![select(special), any::<u8>()].prop_map(|b| vec![b]);
         let hex_run = vec(select(b"0129afAF".to_vec()), 1..48);
         let edge = select(b"/:@`gG".to_vec()).prop_map(|b| vec![b]);

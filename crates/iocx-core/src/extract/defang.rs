@@ -4,7 +4,7 @@
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
 //! space before ` dot ` or ` AT `, a `://` a space follows, a soft hyphen
-//! before a Unicode hyphen); the handler
+//! before a Unicode hyphen, an Excel `"&"`); the handler
 //! for that byte decides from the bytes around it whether a token stands
 //! there and what replaces it.
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
@@ -70,6 +70,7 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
         0xE3 | 0xEF => wide_dot_at(raw, i, out),
         0xC2 => pdf_hyphen_at(raw, i, out),
+        b'"' => excel_concatenation_at(raw, i, out),
         0x1B => terminal_escape_at(raw, i, out),
         b'%' => percent_separator_at(raw, i, out),
         b'_' => underscore_scheme_at(raw, i, out),
@@ -335,6 +336,27 @@ fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             start: i - 1,
             end: i + 5,
             with: b"-",
+            weak: true,
+        });
+    }
+}
+
+/// `"&"` joining two pieces of a name or path, for the quote at `i`: nothing.
+/// Excel 4.0 macros build their download URLs from pieces
+/// (`"http://b"&"yr"&"dn.c"&"o"&"m/x"`). Weak: the guards still judge
+/// what it joins.
+fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
+    let piece =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b':' | b'-' | b'_' | b'%');
+    if raw[i..].starts_with(b"\"&\"")
+        && i > 0
+        && piece(raw[i - 1])
+        && raw.get(i + 3).is_some_and(|&b| piece(b))
+    {
+        out.push(Pending {
+            start: i,
+            end: i + 3,
+            with: b"",
             weak: true,
         });
     }
