@@ -274,7 +274,8 @@ pub(crate) fn rejects_domain(
     {
         return true;
     }
-    if follows_digest(text, start) {
+    // A name with a path is a host (`<md5> corona-virusus.com/x.zip`).
+    if follows_digest(text, start) && !path_after {
         return true;
     }
     if tld == "app" && raw.first().is_some_and(|b| b.is_ascii_uppercase()) {
