@@ -69,8 +69,8 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         b'[' | b'(' | b'{' => bracketed_at(raw, i, out),
         b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
         0xE3 | 0xEF => wide_dot_at(raw, i, out),
-        0xC2 => pdf_hyphen_at(raw, i, out),
-        b'"' => excel_concatenation_at(raw, i, out),
+        0xAD => pdf_hyphen_at(raw, i, out),
+        b'&' => excel_concatenation_at(raw, i, out),
         0x1B => terminal_escape_at(raw, i, out),
         b'%' => percent_separator_at(raw, i, out),
         b'_' => underscore_scheme_at(raw, i, out),
@@ -329,33 +329,34 @@ fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
 
 /// `-\u{AD}\u{2010}` (a hyphen, a soft hyphen and a Unicode hyphen), which
 /// some PDF exports write for every hyphen (`the-\u{AD}\u{2010}casgroup.com`),
-/// for the soft hyphen at `i`: one hyphen. Not a defang, so weak.
+/// for the soft hyphen's second byte at `i`: one hyphen. Not a defang, so
+/// weak.
 fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if i > 0 && raw[i - 1] == b'-' && raw[i..].starts_with(b"\xC2\xAD\xE2\x80\x90") {
+    if i >= 2 && raw[i - 2..].starts_with(b"-\xC2\xAD\xE2\x80\x90") {
         out.push(Pending {
-            start: i - 1,
-            end: i + 5,
+            start: i - 2,
+            end: i + 4,
             with: b"-",
             weak: true,
         });
     }
 }
 
-/// `"&"` joining two pieces of a name or path, for the quote at `i`: nothing.
+/// `"&"` joining two pieces of a name or path, for the `&` at `i`: nothing.
 /// Excel 4.0 macros build their download URLs from pieces
 /// (`"http://b"&"yr"&"dn.c"&"o"&"m/x"`). Weak: the guards still judge
 /// what it joins.
 fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     let piece =
         |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b':' | b'-' | b'_' | b'%');
-    if raw[i..].starts_with(b"\"&\"")
-        && i > 0
-        && piece(raw[i - 1])
-        && raw.get(i + 3).is_some_and(|&b| piece(b))
+    if i >= 2
+        && raw[i - 1..].starts_with(b"\"&\"")
+        && piece(raw[i - 2])
+        && raw.get(i + 2).is_some_and(|&b| piece(b))
     {
         out.push(Pending {
-            start: i,
-            end: i + 3,
+            start: i - 1,
+            end: i + 2,
             with: b"",
             weak: true,
         });
