@@ -255,6 +255,9 @@ pub(crate) fn rejects_domain(
     let path_after = after == Some(b'/')
         && text.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
         && !matches!(tld, "zip" | "cab" | "rar");
+    // So is a name under `www.` (`www.makharza.ps`, `www.os.md`): nobody
+    // names a file so.
+    let host_shaped = path_after || first == "www" && labels >= 3;
     // Under a suffix of two labels or more the last label is no file
     // extension: `roal.com.py`, `x.surge.sh`, `app.webstudio.so`.
     let host_suffix = || {
@@ -262,10 +265,10 @@ pub(crate) fn rejects_domain(
             .is_some_and(|n| domain[domain.len() - n..].contains('.'))
     };
     // Asked last: it walks the suffix list again.
-    if FILE_TLDS.contains(&tld) && !path_after && !host_suffix() {
+    if FILE_TLDS.contains(&tld) && !host_shaped && !host_suffix() {
         return true;
     }
-    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !path_after;
+    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !host_shaped;
     if strictness == Strictness::Strict
         && file_tld
         && tld != "com"
@@ -275,7 +278,7 @@ pub(crate) fn rejects_domain(
         return true;
     }
     // A name with a path is a host (`<md5> corona-virusus.com/x.zip`).
-    if follows_digest(text, start) && !path_after {
+    if follows_digest(text, start) && !host_shaped {
         return true;
     }
     if tld == "app" && raw.first().is_some_and(|b| b.is_ascii_uppercase()) {
