@@ -392,6 +392,13 @@ pub(crate) fn private_rule_parent_len(name: &[u8]) -> Option<usize> {
     (own.rule && own.private && !own.exception).then_some(name.len() - dot - 1)
 }
 
+/// True when `suffix` (ASCII, any case) is a rule of the list's private
+/// section: a platform that gives its customers names under it
+/// (`typedream.app`, `godaddysites.com`).
+pub(crate) fn is_private_rule(suffix: &[u8]) -> bool {
+    LIST.get(suffix).is_some_and(|e| e.rule && e.private)
+}
+
 /// True when the last labels of `name` (ASCII, lower case, punycode for IDNs)
 /// form a suffix that is explicitly on the list and some label stands
 /// before it.

@@ -272,10 +272,13 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     if labels < 2 {
         return None;
     }
-    // The registrable label must be a real host label: no underscore.
+    // The registrable label must be a real host label: no underscore
+    // (`my_var.com` is code), except under a platform's suffix, which
+    // hands out whatever name its customer types
+    // (`coinbase_x_login.godaddysites.com`).
     let head = &name[..name.len() - suffix - 1];
     let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
-    if label.contains(&b'_') {
+    if label.contains(&b'_') && !crate::psl::is_private_rule(&name[name.len() - suffix..]) {
         return None;
     }
     super::ascii_str(name)
