@@ -302,9 +302,11 @@ pub(crate) fn rejects_domain(
 /// directory or a drive (`C:\\Users\\setup.exe`) they only separate a
 /// path.
 fn starts_unc_path(text: &[u8], start: usize) -> bool {
+    // Five at most: enough to tell two or four from more.
     let slashes = text[..start]
         .iter()
         .rev()
+        .take(5)
         .take_while(|&&b| b == b'\\')
         .count();
     let before = start.checked_sub(slashes + 1).map(|i| text[i]);
