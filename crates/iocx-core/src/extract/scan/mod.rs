@@ -124,11 +124,24 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // `Host: 92.62.101.60Pragma: no-cache`: a capitalised word
             // glued on by a lost line break is no part of the address; after
             // a dot (`1598978928194.JavaMail.root@`) it is the next label.
-            let glued_word = text[e - 1].is_ascii_digit()
-                && text.get(e).is_some_and(u8::is_ascii_uppercase)
+            let capitalised_word = text.get(e).is_some_and(u8::is_ascii_uppercase)
                 && text
                     .get(e + 1..e + 3)
                     .is_some_and(|w| w.iter().all(u8::is_ascii_lowercase));
+            // `46[.]243[.]189[.]102.Muhstik relies on`: the next sentence,
+            // its space lost, unless the word is a label of a longer name
+            // (`10.0.0.1.Example.com`).
+            let next_sentence = text[e - 1] == b'.' && capitalised_word && {
+                let word_end = e + text[e..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                !(text.get(word_end) == Some(&b'.')
+                    && text
+                        .get(word_end + 1)
+                        .is_some_and(u8::is_ascii_alphanumeric))
+            };
+            let glued_word = text[e - 1].is_ascii_digit() && capitalised_word || next_sentence;
             // `1.2.3.4@80` is a WebDAV host and port (`\\1.2.3.4@80\share`,
             // `file://1.2.3.4@80/x`); other text glued by an `@` is a local
             // part.
