@@ -226,26 +226,27 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if parse_ipv4(&text[s..end]).is_none() {
             return e;
         }
-        if self.settings.strictness != crate::Strictness::Lenient
+        let prefix_end = parse_prefix(text, end, 32).map(|(_, pe)| pe).filter(|&pe| {
+            end == e
+                && !text
+                    .get(pe)
+                    .is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit))
+        });
+        // A network is never a version (`Tor version 50.7.0.0/16`).
+        if prefix_end.is_none()
+            && self.settings.strictness != crate::Strictness::Lenient
             && version::is_version_number(text, s, end)
             && !self.defanged(s, end)
         {
             return e;
         }
-        if end == e {
-            if let Some((_, pe)) = parse_prefix(text, end, 32) {
-                if !text
-                    .get(pe)
-                    .is_some_and(|&b| b == b'.' && text.get(pe + 1).is_some_and(u8::is_ascii_digit))
-                {
-                    // Strict parsing (no leading zeros) makes the raw text
-                    // of an address its canonical form.
-                    let value = ascii_string(&text[s..pe]);
-                    self.push(IndicatorKind::Cidr, value, s, pe);
-                    self.floor = pe;
-                    return pe;
-                }
-            }
+        if let Some(pe) = prefix_end {
+            // Strict parsing (no leading zeros) makes the raw text of an
+            // address its canonical form.
+            let value = ascii_string(&text[s..pe]);
+            self.push(IndicatorKind::Cidr, value, s, pe);
+            self.floor = pe;
+            return pe;
         }
         let mut addr_end = end;
         let mut port = None;
