@@ -260,6 +260,21 @@ pub const HOSTILE: &[Hostile] = &[
         name: "glued-hosts",
         unit: b"a.comwww.b.comFigure.c.com.If ",
     },
+    // Excel string joins with no end (`"a"&"b"&"c"…`, one name of
+    // megabytes once refanged) and hyphens written as PDF exports do.
+    Hostile {
+        name: "excel-joins",
+        unit: b"\"ab.c\"&\"o\"&",
+    },
+    Hostile {
+        name: "pdf-hyphens",
+        unit: "a-\u{AD}\u{2010}b.".as_bytes(),
+    },
+    // UNC paths to WebDAV hosts (`\\a.com@SSL@443\x`), one after another.
+    Hostile {
+        name: "webdav-hosts",
+        unit: b"\\\\a.com@SSL@443\\x ",
+    },
 ];
 
 /// `pattern`'s unit repeated and cut to exactly `len` bytes (one line).

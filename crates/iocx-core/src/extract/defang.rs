@@ -10,14 +10,47 @@
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
 //! where they join two words that can be labels.
 
+/// What a defang token stands for. A byte, not the bytes themselves: input
+/// dense with tokens (`"a"&"b"&…`, `a[.]b[.]…` on one line) holds one
+/// `Pending` per few bytes, and their size is the view's peak memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Meaning {
+    Nothing,
+    Dot,
+    At,
+    Colon,
+    SchemeSeparator,
+    Slash,
+    DoubleSlash,
+    Hyphen,
+    Space,
+}
+
+impl Meaning {
+    /// The bytes the token stands for.
+    pub(super) fn bytes(self) -> &'static [u8] {
+        match self {
+            Meaning::Nothing => b"",
+            Meaning::Dot => b".",
+            Meaning::At => b"@",
+            Meaning::Colon => b":",
+            Meaning::SchemeSeparator => b"://",
+            Meaning::Slash => b"/",
+            Meaning::DoubleSlash => b"//",
+            Meaning::Hyphen => b"-",
+            Meaning::Space => b" ",
+        }
+    }
+}
+
 /// A replacement found in the raw input, before the view is assembled.
 pub(super) struct Pending {
     /// Where the token starts in the input.
     pub(super) start: usize,
     /// Where it ends.
     pub(super) end: usize,
-    /// The bytes it stands for.
-    pub(super) with: &'static [u8],
+    /// What it stands for.
+    pub(super) with: Meaning,
     /// A token that escapes rather than defangs: `\.` is how every regex,
     /// Sigma rule and escaped path writes a dot, so it says nothing of the
     /// writer's intent, and the context guards still apply to what it joins.
@@ -48,17 +81,17 @@ const DOT_STOPWORDS_RIGHT: &[&str] = &[
 
 /// The bracketed tokens: what may stand between the brackets, and what the
 /// whole token means. Matching is case-insensitive and tolerates inner spaces.
-const BRACKETED: &[(&[u8], &[u8])] = &[
-    (b".", b"."),
-    (b"dot", b"."),
-    (b"d0t", b"."),
-    (b":", b":"),
-    (b"://", b"://"),
-    (b"/", b"/"),
-    (b"//", b"//"),
-    (b"@", b"@"),
-    (b"at", b"@"),
-    (b"-", b"-"),
+const BRACKETED: &[(&[u8], Meaning)] = &[
+    (b".", Meaning::Dot),
+    (b"dot", Meaning::Dot),
+    (b"d0t", Meaning::Dot),
+    (b":", Meaning::Colon),
+    (b"://", Meaning::SchemeSeparator),
+    (b"/", Meaning::Slash),
+    (b"//", Meaning::DoubleSlash),
+    (b"@", Meaning::At),
+    (b"at", Meaning::At),
+    (b"-", Meaning::Hyphen),
 ];
 
 /// Appends the defang token that starts at `i` (a position of the
@@ -138,7 +171,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
             out.push(Pending {
                 start: open,
                 end,
-                with: b".",
+                with: Meaning::Dot,
                 weak: false,
             });
         }
@@ -161,7 +194,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
             out.push(Pending {
                 start: open,
                 end: open + 1,
-                with: b"",
+                with: Meaning::Nothing,
                 weak: false,
             });
         }
@@ -183,19 +216,21 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
     let label_at = |i: usize| raw.get(i).is_some_and(|&b| is_label_byte(b));
     // `visa[-]fraud[-]monitoring[.]com`: a hyphen only inside a label, so a
     // list's `[-] http://…` bullet stays what it is.
-    if with == b"-" && !(raw[open] == b'[' && open > 0 && label_at(open - 1) && label_at(end)) {
+    if with == Meaning::Hyphen
+        && !(raw[open] == b'[' && open > 0 && label_at(open - 1) && label_at(end))
+    {
         return;
     }
     // `[.]` and `[@]` written tight are unambiguous; other forms only
     // count where they join two words (`(.)` alone in prose is not a dot).
     let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
-    if with == b"." || with == b"@" {
+    if with == Meaning::Dot || with == Meaning::At {
         let before = open.checked_sub(1).map(|i| raw[i]);
         let after = raw.get(end).copied();
         // Spaced forms only with square brackets, `regex (.) to` being
         // prose, but for the at, which prose does not write in brackets:
         // `intel (at) example.com`.
-        let square = raw[open] == b'[' || with == b"@";
+        let square = raw[open] == b'[' || with == Meaning::At;
         let spaced_before =
             square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
         let spaced_after =
@@ -213,7 +248,7 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         }
         // A stray dot beside a tight token (`zloojq[.].com`,
         // `185.62.103.[.]33`) is the same separator written twice.
-        if tight && with == b"." {
+        if tight && with == Meaning::Dot {
             if after == Some(b'.') && before.is_some_and(is_label_byte) && label_at(end + 1) {
                 stop += 1;
             } else if before == Some(b'.')
@@ -247,7 +282,7 @@ fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             out.push(Pending {
                 start: i,
                 end: i + 1,
-                with: b"",
+                with: Meaning::Nothing,
                 weak: false,
             });
         }
@@ -261,20 +296,20 @@ fn backslash_or_half_bracket_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             out.push(Pending {
                 start: i,
                 end: i + 1,
-                with: b"",
+                with: Meaning::Nothing,
                 weak: true,
             });
         }
         Some(b'/') => out.push(Pending {
             start: i,
             end: i + 1,
-            with: b"",
+            with: Meaning::Nothing,
             weak: false,
         }),
         Some(b'\\') if prev == Some(b':') && scheme_before(raw, i - 1) => out.push(Pending {
             start: i,
             end: i + 2,
-            with: b"//",
+            with: Meaning::DoubleSlash,
             weak: false,
         }),
         _ => {}
@@ -290,7 +325,7 @@ fn spaced_scheme_separator_at(raw: &[u8], colon: usize, out: &mut Vec<Pending>) 
         out.push(Pending {
             start: colon,
             end: colon + 4,
-            with: b"://",
+            with: Meaning::SchemeSeparator,
             weak: false,
         });
     }
@@ -309,9 +344,9 @@ fn scheme_before(raw: &[u8], colon: usize) -> bool {
 /// (`＠`) whose lead byte is at `i`.
 fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     let seq = &raw[i..raw.len().min(i + 3)];
-    let with: &'static [u8] = match seq {
-        [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => b".",
-        [0xEF, 0xBC, 0xA0] => b"@",
+    let with = match seq {
+        [0xE3, 0x80, 0x82] | [0xEF, 0xBC, 0x8E] | [0xE3, 0x83, 0xBB] => Meaning::Dot,
+        [0xEF, 0xBC, 0xA0] => Meaning::At,
         _ => return,
     };
     let joins = i > 0
@@ -336,7 +371,7 @@ fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         out.push(Pending {
             start: i - 2,
             end: i + 4,
-            with: b"-",
+            with: Meaning::Hyphen,
             weak: true,
         });
     }
@@ -357,7 +392,7 @@ fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         out.push(Pending {
             start: i - 1,
             end: i + 2,
-            with: b"",
+            with: Meaning::Nothing,
             weak: true,
         });
     }
@@ -366,10 +401,10 @@ fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
 /// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a
 /// host, starting with the space at `i`.
 fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    let (needle, with): (&[u8], &'static [u8]) = match raw.get(i + 1) {
-        Some(b'd') => (b" dot ", b"."),
-        Some(b'D') => (b" DOT ", b"."),
-        _ => (b" AT ", b"@"),
+    let (needle, with): (&[u8], Meaning) = match raw.get(i + 1) {
+        Some(b'd') => (b" dot ", Meaning::Dot),
+        Some(b'D') => (b" DOT ", Meaning::Dot),
+        _ => (b" AT ", Meaning::At),
     };
     if !raw[i..].starts_with(needle) {
         return;
@@ -379,7 +414,7 @@ fn word_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     if !after_ok || i == 0 || !raw[i - 1].is_ascii_alphanumeric() {
         return;
     }
-    if with == b"." {
+    if with == Meaning::Dot {
         let mut w = i;
         while w > 0 && is_label_byte(raw[w - 1]) {
             w -= 1;
@@ -452,7 +487,7 @@ fn underscore_scheme_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         out.push(Pending {
             start: i,
             end: i + 2,
-            with: b"://",
+            with: Meaning::SchemeSeparator,
             weak: false,
         });
     }
@@ -464,7 +499,7 @@ fn percent_separator_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         out.push(Pending {
             start: i,
             end: i + 9,
-            with: b"://",
+            with: Meaning::SchemeSeparator,
             weak: false,
         });
     }
@@ -484,7 +519,7 @@ fn terminal_escape_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         out.push(Pending {
             start: i,
             end: e + 1,
-            with: b" ",
+            with: Meaning::Space,
             weak: false,
         });
     }

@@ -53,15 +53,34 @@ impl Drop for View<'_> {
     }
 }
 
-/// One replacement: `raw[raw_start..raw_end]` became `view[view_start..view_start+len]`.
+/// One replacement: `raw[raw_start..raw_end()]` became
+/// `view[view_start..view_end()]`. Lengths rather than ends, and as small
+/// as a token's: input dense with tokens holds one edit per few bytes.
 #[derive(Clone, Copy, Debug)]
 struct Edit {
     raw_start: usize,
-    raw_end: usize,
     view_start: usize,
-    view_end: usize,
+    raw_len: u16,
+    view_len: u16,
     /// An escape rather than a defang (see `Pending::weak`).
     weak: bool,
+}
+
+// The view's in-place collect turns each `Pending` into an `Edit` in the
+// same memory only while the two have one size and alignment.
+const _: () = assert!(
+    std::mem::size_of::<Edit>() == std::mem::size_of::<defang::Pending>()
+        && std::mem::align_of::<Edit>() == std::mem::align_of::<defang::Pending>()
+);
+
+impl Edit {
+    fn raw_end(&self) -> usize {
+        self.raw_start + usize::from(self.raw_len)
+    }
+
+    fn view_end(&self) -> usize {
+        self.view_start + usize::from(self.view_len)
+    }
 }
 
 /// The refanged text and the way back to input offsets.
@@ -88,24 +107,29 @@ impl<'h> View<'h> {
         }
         pending.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
         let mut text = take_spare(raw.len());
-        let mut edits = Vec::with_capacity(pending.len());
         let mut copied = 0;
-        for p in pending {
-            if p.start < copied {
-                continue; // overlaps an earlier, longer token
-            }
-            text.extend_from_slice(&raw[copied..p.start]);
-            let view_start = text.len();
-            text.extend_from_slice(p.with);
-            edits.push(Edit {
-                raw_start: p.start,
-                raw_end: p.end,
-                view_start,
-                view_end: text.len(),
-                weak: p.weak,
-            });
-            copied = p.end;
-        }
+        // `Pending` and `Edit` have one size, so the edits take the pending
+        // list's memory (an in-place collect) instead of a second list.
+        let edits: Vec<Edit> = pending
+            .into_iter()
+            .filter_map(|p| {
+                if p.start < copied {
+                    return None; // overlaps an earlier, longer token
+                }
+                text.extend_from_slice(&raw[copied..p.start]);
+                let with = p.with.bytes();
+                let edit = Edit {
+                    raw_start: p.start,
+                    view_start: text.len(),
+                    raw_len: u16::try_from(p.end - p.start).expect("a defang token is short"),
+                    view_len: with.len() as u16,
+                    weak: p.weak,
+                };
+                text.extend_from_slice(with);
+                copied = p.end;
+                Some(edit)
+            })
+            .collect();
         text.extend_from_slice(&raw[copied..]);
         View {
             text: Text::Owned(text),
@@ -162,10 +186,10 @@ impl<'h> View<'h> {
             return v;
         }
         let e = &self.edits[i - 1];
-        if v < e.view_end {
+        if v < e.view_end() {
             e.raw_start
         } else {
-            e.raw_end + (v - e.view_end)
+            e.raw_end() + (v - e.view_end())
         }
     }
 
@@ -176,10 +200,10 @@ impl<'h> View<'h> {
             return v;
         }
         let e = &self.edits[i - 1];
-        if v <= e.view_end {
-            e.raw_end
+        if v <= e.view_end() {
+            e.raw_end()
         } else {
-            e.raw_end + (v - e.view_end)
+            e.raw_end() + (v - e.view_end())
         }
     }
 
@@ -190,7 +214,7 @@ impl<'h> View<'h> {
         self.edits
             .get(i)
             .filter(|e| e.view_start == v)
-            .map(|e| e.raw_end - e.raw_start)
+            .map(|e| e.raw_end() - e.raw_start)
     }
 
     /// A mapper for matches taken in order of their view start, which finds
@@ -231,8 +255,8 @@ impl SequentialMap<'_> {
         }
         let raw_start = match self.next.checked_sub(1).map(|i| &edits[i]) {
             None => start,
-            Some(e) if start < e.view_end => e.raw_start,
-            Some(e) => e.raw_end + (start - e.view_end),
+            Some(e) if start < e.view_end() => e.raw_start,
+            Some(e) => e.raw_end() + (start - e.view_end()),
         };
         // Edits that begin inside the match; bounded by the match's length.
         let mut j = self.next;
@@ -241,8 +265,8 @@ impl SequentialMap<'_> {
         }
         let raw_end = match j.checked_sub(1).map(|i| &edits[i]) {
             None => end,
-            Some(e) if end <= e.view_end => e.raw_end,
-            Some(e) => e.raw_end + (end - e.view_end),
+            Some(e) if end <= e.view_end() => e.raw_end(),
+            Some(e) => e.raw_end() + (end - e.view_end()),
         }
         .max(raw_start);
         // An edit inside `raw_start..raw_end` either contains the start (the
@@ -298,7 +322,7 @@ mod tests {
                 .iter()
                 .map(|g| {
                     at += g;
-                    Edit { raw_start: at, raw_end: at + 3, view_start: at, view_end: at + 1, weak: false }
+                    Edit { raw_start: at, view_start: at, raw_len: 3, view_len: 1, weak: false }
                 })
                 .collect();
             let view = View { text: Text::Borrowed(b""), edits, hint: Cell::new(0) };
