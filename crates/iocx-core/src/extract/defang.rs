@@ -3,8 +3,8 @@
 //! The refanged [`View`](super::view::View) asks [`token_at`] about every
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
-//! space before ` dot ` or ` AT `, a `://` a space follows, a soft hyphen
-//! before a Unicode hyphen, an Excel `"&"`); the handler
+//! space before ` dot ` or ` AT `, a `://` a space follows, a soft hyphen's
+//! second byte, an `&`); the handler
 //! for that byte decides from the bytes around it whether a token stands
 //! there and what replaces it.
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only

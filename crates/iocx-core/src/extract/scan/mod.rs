@@ -132,8 +132,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
             // its space lost, unless the word is a label of a longer name
             // (`10.0.0.1.Example.com`).
             let next_sentence = text[e - 1] == b'.' && capitalised_word && {
+                // A word, not a run of megabytes: 64 bytes at most.
                 let word_end = e + text[e..]
                     .iter()
+                    .take(64)
                     .take_while(|b| b.is_ascii_alphanumeric())
                     .count();
                 !(text.get(word_end) == Some(&b'.')
