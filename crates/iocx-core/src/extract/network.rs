@@ -120,6 +120,15 @@ pub(crate) fn parse_shell_socket_port(
     port_after(text, at, b'/')
 }
 
+/// What may follow a host: `:PORT`, or a WebDAV suffix (see
+/// [`parse_webdav_suffix`]). The port when one is written, and where the
+/// suffix ends.
+pub(crate) fn parse_host_suffix(text: &[u8], at: usize) -> Option<(Option<u16>, usize)> {
+    parse_port(text, at)
+        .map(|(port, end)| (Some(port), end))
+        .or_else(|| parse_webdav_suffix(text, at))
+}
+
 /// The suffix of a WebDAV host written `HOST@PORT`, `HOST@SSL` or
 /// `HOST@SSL@PORT` (`\\1.2.3.4@80\share`,
 /// `\\x.trycloudflare.com@SSL\DavWWWRoot`, `file://1.2.3.4@80/x.zip`), for

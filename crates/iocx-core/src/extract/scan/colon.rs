@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use super::Scanner;
 use crate::extract::host::{is_host_byte, narrow_token, push_canonical_domain, trim_host};
 use crate::extract::network::{
-    ipv6_text, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port, parse_prefix,
-    parse_webdav_suffix,
+    ipv6_text, parse_host_suffix, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port,
+    parse_prefix, parse_webdav_suffix,
 };
 use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before, Scheme};
 use crate::extract::{ascii_string, push_lossy};
@@ -88,9 +88,7 @@ impl Scanner<'_, '_> {
         }
         let host_end = self.url_host_end(host_start)?;
         let mut after_host = host_end;
-        if let Some((_, pe)) = parse_port(text, host_end) {
-            after_host = pe;
-        } else if let Some((_, pe)) = parse_webdav_suffix(text, host_end) {
+        if let Some((_, pe)) = parse_host_suffix(text, host_end) {
             after_host = pe;
         }
         let percent = self.view.edit_len_at(colon) == Some(9);

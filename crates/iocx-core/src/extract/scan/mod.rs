@@ -20,7 +20,7 @@ use super::host::{
     narrow_token, trim_host,
 };
 use super::network::{
-    parse_ipv4, parse_port, parse_prefix, parse_shell_socket_port, parse_webdav_suffix,
+    parse_host_suffix, parse_ipv4, parse_prefix, parse_shell_socket_port, parse_webdav_suffix,
 };
 use super::table;
 use super::url::{push_rest, quoted_rest_end, scheme_before};
@@ -253,12 +253,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut addr_end = end;
         let mut port = None;
         if end == e {
-            if let Some((p, pe)) =
-                parse_port(text, end).or_else(|| parse_shell_socket_port(text, s, end))
+            if let Some((p, pe)) = parse_host_suffix(text, end)
+                .or_else(|| parse_shell_socket_port(text, s, end).map(|(p, pe)| (Some(p), pe)))
             {
-                port = Some(p);
-                addr_end = pe;
-            } else if let Some((p, pe)) = parse_webdav_suffix(text, end) {
                 port = p;
                 addr_end = pe;
             }
@@ -308,10 +305,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let mut host_end = e;
         let mut port = None;
-        if let Some((p, pe)) = parse_port(text, e) {
-            port = Some(p);
-            host_end = pe;
-        } else if let Some((p, pe)) = parse_webdav_suffix(text, e) {
+        if let Some((p, pe)) = parse_host_suffix(text, e) {
             port = p;
             host_end = pe;
         }
