@@ -350,7 +350,7 @@ mod tests {
     fn parallel_equals_single_across_a_version_line() {
         let text = b"carries the file version\n2.4.1.3 in its resources\n";
         let ex = Extractor::new();
-        assert_eq!(find_all_parallel(&ex, text, 8), ex.find_all(text));
+        assert_eq!(find_all_parallel(&ex, text, 8), ex.find_matches(text));
         let corpus = project_corpus();
         let (buf, _) = repeat_to(&corpus, 16 << 20);
         assert_eq!(

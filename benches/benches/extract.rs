@@ -1,5 +1,5 @@
 //! Extraction throughput in bytes/s per kind mix (all kinds; hashes only;
-//! network kinds only), single-thread (`Extractor::find_iter`) and parallel
+//! network kinds only), single-thread (`Extractor::find_matches`) and parallel
 //! (`iocx_core::chunked::find_all_parallel`, line-aligned chunks on rayon's
 //! pool, one thread per core).
 //!
@@ -72,7 +72,7 @@ impl Mode {
 
     fn count(self, extractor: &Extractor, data: &[u8]) -> usize {
         match self {
-            Mode::Single => extractor.find_iter(data).count(),
+            Mode::Single => extractor.find_matches(data).len(),
             Mode::Parallel => find_all_parallel(extractor, data, DEFAULT_CHUNK_SIZE).len(),
         }
     }

@@ -4,11 +4,11 @@
 //! Rendering is per input into a byte buffer, so that inputs can be rendered
 //! in parallel and written in input order.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Mutex;
 
-use iocx_core::{IndicatorKind, Match};
+use iocx_core::{Match, MatchRef, Matches};
 use serde::Serialize;
 
 /// A destination for matches. The pipeline calls [`Sink::part`] for each
@@ -24,7 +24,7 @@ pub trait Sink: Sync {
 
     /// Converts the matches found in `text`, which starts at byte `base` of
     /// the input named `source`; spans are relative to `text`.
-    fn part(&self, source: &str, text: &[u8], base: u64, matches: &[Match]) -> Self::Part;
+    fn part(&self, source: &str, text: &[u8], base: u64, matches: &Matches) -> Self::Part;
 
     /// Takes the next part in input order. It takes `&self` because workers
     /// may still be rendering later parts while earlier ones are written.
@@ -67,7 +67,7 @@ impl Sink for LineSink {
         }
     }
 
-    fn part(&self, source: &str, text: &[u8], base: u64, matches: &[Match]) -> Vec<u8> {
+    fn part(&self, source: &str, text: &[u8], base: u64, matches: &Matches) -> Vec<u8> {
         let spare = self.spare.lock().ok().and_then(|mut s| s.pop());
         let mut rendered = spare.unwrap_or_default();
         self.format
@@ -137,7 +137,7 @@ impl LineFormat {
         source: &str,
         haystack: &[u8],
         base: u64,
-        matches: &[Match],
+        matches: &Matches,
         out: &mut Vec<u8>,
     ) {
         match self {
@@ -152,7 +152,7 @@ impl LineFormat {
             LineFormat::Jsonl => {
                 for m in matches {
                     let raw = String::from_utf8_lossy(m.raw(haystack));
-                    let record = record(source, &raw, base, m);
+                    let record = record(source, &raw, base, &m);
                     serde_json::to_writer(&mut *out, &record)
                         .expect("serialising to a Vec cannot fail");
                     out.push(b'\n');
@@ -165,7 +165,7 @@ impl LineFormat {
                 for m in matches {
                     let raw = String::from_utf8_lossy(m.raw(haystack));
                     writer
-                        .serialize(record(source, &raw, base, m))
+                        .serialize(record(source, &raw, base, &m))
                         .expect("serialising to a Vec cannot fail");
                 }
                 writer.flush().expect("flushing a Vec cannot fail");
@@ -174,10 +174,10 @@ impl LineFormat {
     }
 }
 
-fn record<'a>(source: &'a str, raw: &'a str, base: u64, m: &'a Match) -> Record<'a> {
+fn record<'a>(source: &'a str, raw: &'a str, base: u64, m: &MatchRef<'a>) -> Record<'a> {
     Record {
         kind: m.kind.name(),
-        value: &m.value,
+        value: m.value,
         raw,
         start: base + m.span.start as u64,
         end: base + m.span.end as u64,
@@ -190,14 +190,25 @@ fn record<'a>(source: &'a str, raw: &'a str, base: u64, m: &'a Match) -> Record<
 /// `--unique`.
 #[derive(Default)]
 pub struct SeenValues {
-    seen: HashSet<(IndicatorKind, String)>,
+    /// Each value with a bit per kind it was reported as: looked up by
+    /// `&str`, so a value seen before is not copied.
+    seen: HashMap<String, u32>,
 }
 
 impl SeenValues {
     /// Drops from `matches` every pair reported before (here or in an earlier
     /// call), keeping the first occurrence of each.
-    pub fn retain_first(&mut self, matches: &mut Vec<Match>) {
-        matches.retain(|m| self.seen.insert((m.kind, m.value.clone())));
+    pub fn retain_first(&mut self, matches: &mut Matches) {
+        matches.retain(|m| {
+            let bit = 1u32 << (m.kind as u32);
+            match self.seen.get_mut(m.value) {
+                Some(kinds) => std::mem::replace(kinds, *kinds | bit) & bit == 0,
+                None => {
+                    self.seen.insert(m.value.to_owned(), bit);
+                    true
+                }
+            }
+        });
     }
 }
 
@@ -227,10 +238,15 @@ impl Sink for MispSink {
         Ok(())
     }
 
-    fn part(&self, _source: &str, text: &[u8], _base: u64, matches: &[Match]) -> Self::Part {
+    fn part(&self, _source: &str, text: &[u8], _base: u64, matches: &Matches) -> Self::Part {
         matches
             .iter()
-            .map(|m| (m.clone(), String::from_utf8_lossy(m.raw(text)).into_owned()))
+            .map(|m| {
+                (
+                    m.to_match(),
+                    String::from_utf8_lossy(m.raw(text)).into_owned(),
+                )
+            })
             .collect()
     }
 
@@ -257,27 +273,27 @@ impl Sink for MispSink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use iocx_core::Span;
+    use iocx_core::{IndicatorKind, Span};
 
-    fn sample() -> (Vec<u8>, Vec<Match>) {
+    fn sample() -> (Vec<u8>, Matches) {
         let haystack = b"see hxxp://a[.]b/x,\"q\" 1.2.3.4".to_vec();
-        let matches = vec![
-            Match {
+        let matches = [
+            MatchRef {
                 kind: IndicatorKind::Url,
-                value: "http://a.b/x,\"q\"".into(),
+                value: "http://a.b/x,\"q\"",
                 span: Span::new(4, 22),
                 defanged: true,
                 port: None,
             },
-            Match {
+            MatchRef {
                 kind: IndicatorKind::Ipv4,
-                value: "1.2.3.4".into(),
+                value: "1.2.3.4",
                 span: Span::new(23, 30),
                 defanged: false,
                 port: None,
             },
         ];
-        (haystack, matches)
+        (haystack, matches.into_iter().collect())
     }
 
     #[test]
@@ -295,7 +311,9 @@ mod tests {
     fn jsonl_fields_in_order_with_base_offset() {
         let (haystack, matches) = sample();
         let mut out = Vec::new();
-        LineFormat::Jsonl.render("in.txt", &haystack, 100, &matches[1..], &mut out);
+        let mut matches = matches;
+        matches.retain(|m| m.kind == IndicatorKind::Ipv4);
+        LineFormat::Jsonl.render("in.txt", &haystack, 100, &matches, &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\"type\":\"ipv4\",\"value\":\"1.2.3.4\",\"raw\":\"1.2.3.4\",\"start\":123,\"end\":130,\"defanged\":false,\"source\":\"in.txt\"}\n"
@@ -306,7 +324,9 @@ mod tests {
     fn csv_quotes_commas_and_quotes() {
         let (haystack, matches) = sample();
         let mut out = Vec::new();
-        LineFormat::Csv.render("a,b.txt", &haystack, 0, &matches[..1], &mut out);
+        let mut matches = matches;
+        matches.retain(|m| m.kind == IndicatorKind::Url);
+        LineFormat::Csv.render("a,b.txt", &haystack, 0, &matches, &mut out);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "url,\"http://a.b/x,\"\"q\"\"\",\"hxxp://a[.]b/x,\"\"q\"\"\",4,22,true,\"a,b.txt\"\n"
@@ -316,10 +336,19 @@ mod tests {
     #[test]
     fn unique_keeps_first_across_calls() {
         let (_, matches) = sample();
+        let (url, ip) = (matches.get(0).unwrap(), matches.get(1).unwrap());
+        // The same value as another kind is another pair.
+        let ip_as_domain = MatchRef {
+            kind: IndicatorKind::Domain,
+            ..ip
+        };
         let mut seen = SeenValues::default();
-        let mut first = vec![matches[1].clone(), matches[0].clone(), matches[1].clone()];
+        let mut first: Matches = [ip, url, ip, ip_as_domain].into_iter().collect();
         seen.retain_first(&mut first);
-        assert_eq!(first, vec![matches[1].clone(), matches[0].clone()]);
+        assert_eq!(
+            first.to_vec(),
+            [ip.to_match(), url.to_match(), ip_as_domain.to_match()]
+        );
         let mut second = matches.clone();
         seen.retain_first(&mut second);
         assert!(second.is_empty());

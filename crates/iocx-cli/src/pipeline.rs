@@ -13,7 +13,7 @@ use std::path::Path;
 
 use iocx_core::chunked::{find_all_parallel, find_in_chunk, line_chunks, map_chunks};
 use iocx_core::decode::decode;
-use iocx_core::{Extractor, Match};
+use iocx_core::{Extractor, Matches};
 use rayon::prelude::*;
 
 use crate::inputs::{self, Input, Opened};
@@ -35,7 +35,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn find(&self, text: &[u8]) -> Vec<Match> {
+    fn find(&self, text: &[u8]) -> Matches {
         find_all_parallel(&self.extractor, text, self.chunk_size)
     }
 
@@ -229,7 +229,7 @@ fn extract_piecewise<S: Sink>(
     };
     let (text, _) = decode(&contents);
     let chunks = line_chunks(&text, settings.chunk_size);
-    let find = |chunk: &[u8]| settings.extractor.find_all(chunk);
+    let find = |chunk: &[u8]| settings.extractor.find_matches(chunk);
     let mut found = false;
     let mut write = |sink: &S, (part, any): (S::Part, bool)| {
         found |= any;
@@ -279,7 +279,7 @@ fn extract_piecewise<S: Sink>(
 
 /// One chunk's part, rendered against the whole text (spans are relative to
 /// it), and whether it holds any match.
-fn render<S: Sink>(sink: &S, source: &str, text: &[u8], matches: &[Match]) -> (S::Part, bool) {
+fn render<S: Sink>(sink: &S, source: &str, text: &[u8], matches: &Matches) -> (S::Part, bool) {
     (sink.part(source, text, 0, matches), !matches.is_empty())
 }
 

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 
 use iocx_core::chunked::{context_start, plan_stream_cut};
 use iocx_core::decode::{decode, Encoding};
-use iocx_core::Match;
+use iocx_core::Matches;
 
 /// Window sizes for streaming.
 #[derive(Clone, Copy, Debug)]
@@ -43,8 +43,8 @@ pub fn scan_stream<R, F, E>(
 ) -> Result<(), StreamError>
 where
     R: Read,
-    F: Fn(&[u8]) -> Vec<Match>,
-    E: FnMut(&[u8], u64, Vec<Match>) -> io::Result<()>,
+    F: Fn(&[u8]) -> Matches,
+    E: FnMut(&[u8], u64, Matches) -> io::Result<()>,
 {
     let window_size = limits.window.max(2);
     let mut window: Vec<u8> = Vec::with_capacity(window_size);
@@ -104,7 +104,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use iocx_core::{IndicatorKind, Span};
+    use iocx_core::{IndicatorKind, MatchRef, Span};
 
     /// Hands out at most `step` bytes per read, as a slow pipe would.
     struct Trickle<'a> {
@@ -123,17 +123,17 @@ mod tests {
 
     /// A line-local fake extractor: every whitespace-delimited token that
     /// holds a dot.
-    fn dotted_tokens(buf: &[u8]) -> Vec<Match> {
-        let mut found = Vec::new();
+    fn dotted_tokens(buf: &[u8]) -> Matches {
+        let mut found = Matches::new();
         let mut start = None;
         for (i, b) in buf.iter().chain([b' '].iter()).enumerate() {
             match (b.is_ascii_whitespace(), start) {
                 (false, None) => start = Some(i),
                 (true, Some(s)) => {
                     if buf[s..i].contains(&b'.') {
-                        found.push(Match {
+                        found.push(MatchRef {
                             kind: IndicatorKind::Domain,
-                            value: String::from_utf8_lossy(&buf[s..i]).into_owned(),
+                            value: &String::from_utf8_lossy(&buf[s..i]),
                             span: Span::new(s, i),
                             defanged: false,
                             port: None,
@@ -155,7 +155,7 @@ mod tests {
         input: &[u8],
         step: usize,
         limits: StreamLimits,
-        find: impl Fn(&[u8]) -> Vec<Match>,
+        find: impl Fn(&[u8]) -> Matches,
     ) -> Vec<(usize, usize, String)> {
         let mut got = Vec::new();
         scan_stream(
@@ -163,10 +163,10 @@ mod tests {
             limits,
             find,
             |text, base, ms| {
-                for m in ms {
+                for m in &ms {
                     assert_eq!(m.raw(text), m.value.as_bytes());
                     let start = base as usize + m.span.start;
-                    got.push((start, base as usize + m.span.end, m.value));
+                    got.push((start, base as usize + m.span.end, m.value.to_owned()));
                 }
                 Ok(())
             },
@@ -177,8 +177,8 @@ mod tests {
 
     fn whole(input: &[u8]) -> Vec<(usize, usize, String)> {
         dotted_tokens(input)
-            .into_iter()
-            .map(|m| (m.span.start, m.span.end, m.value))
+            .iter()
+            .map(|m| (m.span.start, m.span.end, m.value.to_owned()))
             .collect()
     }
 
@@ -242,7 +242,7 @@ mod tests {
                 max_line: 1 << 16,
                 overlap: 256,
             };
-            let got = collect_with(&input, step, limits, |t| extractor.find_all(t));
+            let got = collect_with(&input, step, limits, |t| extractor.find_matches(t));
             assert_eq!(got, whole, "{limits:?} step {step}");
         }
     }

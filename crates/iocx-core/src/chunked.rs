@@ -37,7 +37,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 pub use crate::extract::CONTEXT_LOOKBACK;
-use crate::{Extractor, Match};
+use crate::{Extractor, Matches};
 
 /// The chunk length used for parallel extraction over a file when the caller
 /// has no better figure: large enough that per-chunk overhead is negligible.
@@ -108,23 +108,26 @@ pub fn context_start(buf: &[u8], start: usize) -> usize {
 /// Runs `find` over the line-aligned chunks of `buf` in parallel (rayon) and
 /// returns all matches in input order with spans relative to `buf`.
 ///
-/// `find` stands for an extractor's `find_all`; taking a closure lets tests
-/// check the chunk plumbing with a fake.
-pub fn find_all_in_chunks<F>(buf: &[u8], chunk_size: usize, find: F) -> Vec<Match>
+/// `find` stands for an extractor's `find_matches`; taking a closure lets
+/// tests check the chunk plumbing with a fake.
+pub fn find_all_in_chunks<F>(buf: &[u8], chunk_size: usize, find: F) -> Matches
 where
-    F: Fn(&[u8]) -> Vec<Match> + Sync,
+    F: Fn(&[u8]) -> Matches + Sync,
 {
     let ranges = line_chunks(buf, chunk_size);
     if ranges.len() <= 1 {
         return find(buf);
     }
     let per_chunk = map_chunks(buf, &ranges, find, |found| found);
-    // Sized up front: `flatten` cannot tell `collect` the total, and a
-    // vector of a million matches grown by doubling is moved twenty times,
-    // each time into fresh pages.
-    let mut all = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
+    // Sized up front: a buffer of a million matches grown by doubling is
+    // moved twenty times, each time into fresh pages.
+    let mut all = Matches::new();
+    all.reserve(
+        per_chunk.iter().map(Matches::len).sum(),
+        per_chunk.iter().map(Matches::value_bytes).sum(),
+    );
     for found in per_chunk {
-        all.extend(found);
+        all.append(found);
     }
     all
 }
@@ -140,8 +143,8 @@ where
 /// matches where they were made, rather than in one thread after a merge.
 pub fn map_chunks<F, G, T>(buf: &[u8], ranges: &[Range<usize>], find: F, each: G) -> Vec<T>
 where
-    F: Fn(&[u8]) -> Vec<Match> + Sync,
-    G: Fn(Vec<Match>) -> T + Sync,
+    F: Fn(&[u8]) -> Matches + Sync,
+    G: Fn(Matches) -> T + Sync,
     T: Send,
 {
     ranges
@@ -154,25 +157,22 @@ where
 /// by `find` over the range and its context (see [`context_start`]), with
 /// spans relative to `buf`: one chunk's share of [`find_all_in_chunks`],
 /// for callers that schedule the chunks themselves.
-pub fn find_in_chunk<F>(buf: &[u8], range: Range<usize>, find: F) -> Vec<Match>
+pub fn find_in_chunk<F>(buf: &[u8], range: Range<usize>, find: F) -> Matches
 where
-    F: Fn(&[u8]) -> Vec<Match>,
+    F: Fn(&[u8]) -> Matches,
 {
     let offset = context_start(buf, range.start);
     let mut found = find(&buf[offset..range.end]);
     found.retain(|m| m.span.start + offset >= range.start);
-    for m in &mut found {
-        m.span.start += offset;
-        m.span.end += offset;
-    }
+    found.offset_spans(offset);
     found
 }
 
-/// [`Extractor::find_all`] over `buf`, split into line-aligned chunks of at
-/// least `chunk_size` bytes that are scanned in parallel. The result equals
-/// `extractor.find_all(buf)` (see the module docs for why).
-pub fn find_all_parallel(extractor: &Extractor, buf: &[u8], chunk_size: usize) -> Vec<Match> {
-    find_all_in_chunks(buf, chunk_size, |chunk| extractor.find_all(chunk))
+/// [`Extractor::find_matches`] over `buf`, split into line-aligned chunks of
+/// at least `chunk_size` bytes that are scanned in parallel. The result
+/// equals `extractor.find_matches(buf)` (see the module docs for why).
+pub fn find_all_parallel(extractor: &Extractor, buf: &[u8], chunk_size: usize) -> Matches {
+    find_all_in_chunks(buf, chunk_size, |chunk| extractor.find_matches(chunk))
 }
 
 /// What to do with a stream window: see [`plan_stream_cut`].

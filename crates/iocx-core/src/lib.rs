@@ -33,8 +33,11 @@
 //!    and ASNs from one pass marking `cve` and `AS`. Each pass finds its
 //!    candidates in output order, so they are merged rather than sorted and
 //!    mapped back to input offsets in one forward walk. No regular
-//!    expression runs over the input, and memory is allocated per match, not
-//!    per byte.
+//!    expression runs over the input. The recognisers write the values
+//!    into one buffer per search, which [`Extractor::find_matches`] hands
+//!    over as [`Matches`] (two allocations per search, not one per match);
+//!    [`Extractor::find_all`] and [`Extractor::find_iter`] copy them out
+//!    into [`Match`]es that own their values.
 //!
 //! Domains must end in an explicit Public Suffix List entry (a snapshot ships
 //! in `data/`, see [`psl`]) with a label before it; a name that is itself an
@@ -71,12 +74,12 @@ pub mod decode;
 pub mod extract;
 mod fasthash;
 mod kind;
-mod matches;
+pub mod matches;
 pub mod psl;
 pub mod refang;
 
 pub use correlate::CorrelationIndex;
 pub use extract::{Extractor, ExtractorBuilder, Strictness};
 pub use kind::{IndicatorKind, UnknownKind};
-pub use matches::{Match, Span};
+pub use matches::{Match, MatchRef, Matches, Span};
 pub use refang::{defang, refang, Refanger};

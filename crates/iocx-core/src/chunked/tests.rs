@@ -4,12 +4,12 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::{IndicatorKind, Span};
+use crate::{IndicatorKind, Match, MatchRef, Span};
 
 /// Reports every whitespace-delimited token that contains a dot, which is
 /// line-local like the real extractor.
-fn dotted_tokens(buf: &[u8]) -> Vec<Match> {
-    let mut found = Vec::new();
+fn dotted_tokens(buf: &[u8]) -> Matches {
+    let mut found = Matches::new();
     let mut i = 0;
     while i < buf.len() {
         if buf[i].is_ascii_whitespace() {
@@ -21,9 +21,9 @@ fn dotted_tokens(buf: &[u8]) -> Vec<Match> {
             i += 1;
         }
         if buf[start..i].contains(&b'.') {
-            found.push(Match {
+            found.push(MatchRef {
                 kind: IndicatorKind::Domain,
-                value: String::from_utf8_lossy(&buf[start..i]).into_owned(),
+                value: &String::from_utf8_lossy(&buf[start..i]),
                 span: Span::new(start, i),
                 defanged: false,
                 port: None,
@@ -129,7 +129,7 @@ fn stream_through_planner(
     read_size: usize,
     max_line: usize,
     overlap: usize,
-    find: impl Fn(&[u8]) -> Vec<Match>,
+    find: impl Fn(&[u8]) -> Matches,
 ) -> Vec<Match> {
     let mut window: Vec<u8> = Vec::new();
     let mut base = 0;
@@ -143,8 +143,9 @@ fn stream_through_planner(
         let Some(cut) = plan_stream_cut(&window, at_eof, max_line, overlap) else {
             continue;
         };
-        for mut m in find(&window[..cut.scan_end]) {
+        for m in &find(&window[..cut.scan_end]) {
             if m.span.start < cut.report_end {
+                let mut m = m.to_match();
                 m.span.start += base;
                 m.span.end += base;
                 reported.push(m);
@@ -168,7 +169,7 @@ fn stream_over_long_lines_matches_whole_buffer() {
             input.push(b'\n');
         }
     }
-    let whole = dotted_tokens(&input);
+    let whole = dotted_tokens(&input).to_vec();
     for (read_size, max_line, overlap) in [
         (7, 64, 32),
         (13, 100, 40),
@@ -206,7 +207,7 @@ fn chunks_carry_the_context_the_guards_read() {
     assert_eq!(whole.len(), 80);
     for chunk in [1, 8, 40, 100, 1000] {
         assert_eq!(
-            find_all_parallel(&extractor, &input, chunk),
+            find_all_parallel(&extractor, &input, chunk).to_vec(),
             whole,
             "chunk size {chunk}"
         );
@@ -215,16 +216,15 @@ fn chunks_carry_the_context_the_guards_read() {
 
 /// A fake that looks one line up: tokens count only under a line that
 /// says `keep`.
-fn tokens_under_keep(buf: &[u8]) -> Vec<Match> {
-    dotted_tokens(buf)
-        .into_iter()
-        .filter(|m| {
-            let line_start = memchr::memrchr(b'\n', &buf[..m.span.start]).map_or(0, |i| i + 1);
-            let above_end = line_start.saturating_sub(1);
-            let above_start = memchr::memrchr(b'\n', &buf[..above_end]).map_or(0, |i| i + 1);
-            line_start > 0 && buf[above_start..above_end].starts_with(b"keep")
-        })
-        .collect()
+fn tokens_under_keep(buf: &[u8]) -> Matches {
+    let mut found = dotted_tokens(buf);
+    found.retain(|m| {
+        let line_start = memchr::memrchr(b'\n', &buf[..m.span.start]).map_or(0, |i| i + 1);
+        let above_end = line_start.saturating_sub(1);
+        let above_start = memchr::memrchr(b'\n', &buf[..above_end]).map_or(0, |i| i + 1);
+        line_start > 0 && buf[above_start..above_end].starts_with(b"keep")
+    });
+    found
 }
 
 #[test]
@@ -279,7 +279,7 @@ proptest! {
         // streaming rule promises to handle exactly.
         prop_assert_eq!(
             stream_through_planner(&buf, read_size, 48, 12, dotted_tokens),
-            dotted_tokens(&buf)
+            dotted_tokens(&buf).to_vec()
         );
     }
 }
@@ -318,9 +318,10 @@ proptest! {
     ) {
         let extractor = Extractor::new();
         let whole = extractor.find_all(&buf);
-        let chunked = find_all_in_chunks(&buf, chunk, |c| extractor.find_all(c));
-        prop_assert_eq!(&chunked, &whole);
-        let streamed = stream_through_planner(&buf, read_size, 1 << 20, 64, |w| extractor.find_all(w));
+        let chunked = find_all_in_chunks(&buf, chunk, |c| extractor.find_matches(c));
+        prop_assert_eq!(&chunked.to_vec(), &whole);
+        let streamed =
+            stream_through_planner(&buf, read_size, 1 << 20, 64, |w| extractor.find_matches(w));
         prop_assert_eq!(&streamed, &whole);
     }
 }

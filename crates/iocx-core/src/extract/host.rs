@@ -175,21 +175,16 @@ pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize
     (start, end)
 }
 
-/// The canonical domain for `token`, or `None` when it is not one.
+/// Appends the canonical domain for `token` to `out` and returns true, or
+/// returns false and leaves `out` alone when it is not one: values are
+/// built in the buffer of a search's candidates, and a URL's around its
+/// host, without a string of the host's own.
 ///
 /// Most dotted tokens in prose are not domains (`e.g`, `file.exe`,
 /// `System.Net`), so an ASCII token is first put to the suffix list as it
 /// stands (the lookup folds case), which rejects most of them on the probe
 /// of their last label; only then are its labels checked, on a lower-cased
-/// copy on the stack, and only a domain is allocated.
-pub(crate) fn canonical_domain(token: &[u8]) -> Option<String> {
-    let mut out = String::new();
-    push_canonical_domain(&mut out, token).then_some(out)
-}
-
-/// Appends the canonical domain for `token` to `out` and returns true, or
-/// returns false and leaves `out` alone when it is not one: a URL's value
-/// is built around its host without a string of the host's own.
+/// copy on the stack, and only a domain is written out.
 pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
     if token.len() < 3 || token.len() > 253 {
         return false;
@@ -287,6 +282,11 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn canonical_domain(token: &[u8]) -> Option<String> {
+        let mut out = String::new();
+        push_canonical_domain(&mut out, token).then_some(out)
+    }
 
     #[test]
     fn domains() {

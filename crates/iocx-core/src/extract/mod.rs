@@ -35,7 +35,10 @@ pub(crate) mod url;
 mod version;
 pub(crate) mod view;
 
-use crate::{IndicatorKind, Match, Span};
+use std::ops::Range;
+
+use crate::matches::Entry;
+use crate::{IndicatorKind, Match, Matches, Span};
 pub(crate) use defang::ends_in_wrapped_dot_opening;
 
 /// True when the line end at `newline` (a `\n` byte) lies inside one
@@ -67,11 +70,12 @@ pub(crate) struct Settings {
     pub(crate) strictness: Strictness,
 }
 
-/// A candidate in view offsets, before it becomes a [`Match`].
+/// A candidate in view offsets, before it becomes a [`Match`]; its value is
+/// `values[value]` of the [`Candidates`] it belongs to.
 #[derive(Clone, Debug)]
 pub(crate) struct Found {
     pub(crate) kind: IndicatorKind,
-    pub(crate) value: String,
+    pub(crate) value: Range<usize>,
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) port: Option<u16>,
@@ -86,9 +90,29 @@ impl Found {
     fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, IndicatorKind) {
         (self.start, std::cmp::Reverse(self.end), self.kind)
     }
+}
 
-    pub(crate) fn new(kind: IndicatorKind, value: String, start: usize, end: usize) -> Found {
-        Found {
+/// The candidates of one search, their values built in one buffer that
+/// becomes the [`Matches`]' own: no allocation per candidate.
+///
+/// A recogniser appends a value to `values` as it checks it, and on
+/// failure truncates `values` back to where it started.
+#[derive(Debug, Default)]
+pub(crate) struct Candidates {
+    pub(crate) list: Vec<Found>,
+    pub(crate) values: String,
+}
+
+impl Candidates {
+    /// Pushes a candidate whose value is `values[value]`.
+    pub(crate) fn push(
+        &mut self,
+        kind: IndicatorKind,
+        value: Range<usize>,
+        start: usize,
+        end: usize,
+    ) -> &mut Found {
+        self.list.push(Found {
             kind,
             value,
             start,
@@ -96,7 +120,37 @@ impl Found {
             port: None,
             forced_defang: false,
             part: false,
-        }
+        });
+        self.list.last_mut().expect("just pushed")
+    }
+
+    /// Appends a copy of `values[range]`, a value pushed before.
+    pub(crate) fn copy_value(&mut self, range: Range<usize>) {
+        assert!(
+            self.values.is_char_boundary(range.start) && self.values.is_char_boundary(range.end)
+        );
+        // SAFETY: the bytes copied are whole characters of the string itself.
+        unsafe { self.values.as_mut_vec() }.extend_from_within(range);
+    }
+
+    /// The range of what `values` gained since its length was `mark`.
+    pub(crate) fn since(&self, mark: usize) -> Range<usize> {
+        mark..self.values.len()
+    }
+
+    /// Pushes a candidate whose value is `bytes` as [`push_lossy`] reads
+    /// them (the raw text of an address, a digest).
+    pub(crate) fn push_text(
+        &mut self,
+        kind: IndicatorKind,
+        bytes: &[u8],
+        start: usize,
+        end: usize,
+    ) -> &mut Found {
+        let mark = self.values.len();
+        push_lossy(&mut self.values, bytes);
+        let value = self.since(mark);
+        self.push(kind, value, start, end)
     }
 }
 
@@ -114,15 +168,7 @@ pub(crate) fn ascii_str(bytes: &[u8]) -> Option<&str> {
     }
 }
 
-/// `bytes` as a `String`, invalid UTF-8 replaced.
-pub(crate) fn ascii_string(bytes: &[u8]) -> String {
-    match ascii_str(bytes) {
-        Some(s) => s.to_owned(),
-        None => String::from_utf8_lossy(bytes).into_owned(),
-    }
-}
-
-/// Appends `bytes` to `out` as [`ascii_string`] converts them.
+/// Appends `bytes` to `out`, invalid UTF-8 replaced.
 pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
     match ascii_str(bytes) {
         Some(s) => out.push_str(s),
@@ -243,6 +289,13 @@ impl Extractor {
 
     /// Every match in `haystack`, in input order, as a vector.
     pub fn find_all(&self, haystack: &[u8]) -> Vec<Match> {
+        self.find_matches(haystack).to_vec()
+    }
+
+    /// Every match in `haystack`, in input order, their values in one
+    /// buffer: what [`Extractor::find_all`] gives without an allocation per
+    /// match.
+    pub fn find_matches(&self, haystack: &[u8]) -> Matches {
         let view = view::View::new(haystack);
         let settings = Settings {
             all_parts: self.all_parts,
@@ -256,7 +309,7 @@ impl Extractor {
             scanner.run();
         }
         let mut found = scanner.out;
-        let scanned = found.len();
+        let scanned = found.list.len();
         let text = view.text();
         if IndicatorKind::ALL
             .iter()
@@ -264,7 +317,7 @@ impl Extractor {
         {
             tokens::find_hashes(text, &mut found);
         }
-        let hashed = found.len();
+        let hashed = found.list.len();
         let (cves, asns) = (
             self.reports(IndicatorKind::Cve),
             self.reports(IndicatorKind::Asn),
@@ -272,6 +325,10 @@ impl Extractor {
         if cves || asns {
             tokens::find_cves_and_asns(text, cves, asns, self.strictness, &mut found);
         }
+        let Candidates {
+            list: mut found,
+            mut values,
+        } = found;
         // Each pass found its candidates in output order (by view start, the
         // longer first); they are merged in that order, so the offsets map
         // back in one forward walk, and the map from view to input is
@@ -301,32 +358,38 @@ impl Extractor {
                 }
             }
             let Some(r) = next else { break };
-            let f = &mut found[heads[r]];
+            let f = &found[heads[r]];
             heads[r] += 1;
             if !self.reports(f.kind) {
                 continue;
             }
             let (start, end, edited) = map.map(f.start, f.end);
             let value = if self.refang {
-                std::mem::take(&mut f.value)
+                f.value.clone()
             } else {
-                ascii_string(&haystack[start..end])
+                let mark = values.len();
+                push_lossy(&mut values, &haystack[start..end]);
+                mark..values.len()
             };
-            matches.push(Match {
+            matches.push(Entry {
                 kind: f.kind,
-                value,
+                value_start: value.start,
+                value_end: value.end,
                 span: Span::new(start, end),
                 defanged: f.forced_defang || edited,
                 port: f.port,
             });
         }
-        let key = |m: &Match| (m.span.start, std::cmp::Reverse(m.span.end), m.kind);
+        let key = |m: &Entry| (m.span.start, std::cmp::Reverse(m.span.end), m.kind);
         // In order already unless two view offsets inside one defang token
         // map to the same input offset.
         if !matches.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
             matches.sort_by_key(key);
         }
         matches.dedup_by(|a, b| a.kind == b.kind && a.span == b.span);
-        matches
+        Matches {
+            values,
+            entries: matches,
+        }
     }
 }

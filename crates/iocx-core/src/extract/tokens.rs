@@ -9,7 +9,7 @@
 //! and `AS`.
 
 use super::classify::{hex_run_end, hex_run_start};
-use super::{Found, Strictness};
+use super::{Candidates, Strictness};
 use crate::IndicatorKind;
 
 fn glued(b: Option<&u8>) -> bool {
@@ -17,7 +17,7 @@ fn glued(b: Option<&u8>) -> bool {
 }
 
 /// Appends every hex digest in `text` to `out`.
-pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
+pub(crate) fn find_hashes(text: &[u8], out: &mut Candidates) {
     let mut resume = 0; // runs that end before this offset have been handled
     super::classify::for_each_hex_chunk(text, |i| {
         if i < resume {
@@ -43,9 +43,8 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Vec<Found>) {
             return;
         }
         // The run is hex digits: ASCII.
-        let mut value = super::ascii_string(run);
-        value.make_ascii_lowercase();
-        out.push(Found::new(kind, value, s, e));
+        let value = out.push_text(kind, run, s, e).value.clone();
+        out.values[value].make_ascii_lowercase();
     });
 }
 
@@ -106,7 +105,7 @@ pub(crate) fn find_cves_and_asns(
     cves: bool,
     asns: bool,
     strictness: Strictness,
-    out: &mut Vec<Found>,
+    out: &mut Candidates,
 ) {
     super::classify::for_each::<super::classify::CveOrAsnStart>(text, |s| {
         if text[s] == b'A' {
@@ -126,7 +125,7 @@ pub(crate) fn find_cves_and_asns(
 /// (`CVE2013-0422`), wrap the line after a dash (`CVE-\n2013-5122`) and lose
 /// the space before the prefix when text is taken from a page
 /// (`VulnerabilityCVE-2015-8651`).
-fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
+fn cve_at(text: &[u8], s: usize, out: &mut Candidates) {
     let prefix = &text[s..s + 3];
     if !matches!(prefix, b"CVE" | b"cve" | b"Cve") {
         return;
@@ -145,12 +144,14 @@ fn cve_at(text: &[u8], s: usize, out: &mut Vec<Found>) {
     if !(4..=7).contains(&count) || glued(text.get(n + count)) {
         return;
     }
-    let value = format!(
-        "CVE-{}-{}",
-        std::str::from_utf8(&text[y..y + 4]).unwrap_or_default(),
-        std::str::from_utf8(&text[n..n + count]).unwrap_or_default()
-    );
-    out.push(Found::new(IndicatorKind::Cve, value, s, n + count));
+    // The year and the number are ASCII digits.
+    let mark = out.values.len();
+    out.values.push_str("CVE-");
+    super::push_lossy(&mut out.values, &text[y..y + 4]);
+    out.values.push('-');
+    super::push_lossy(&mut out.values, &text[n..n + count]);
+    let value = out.since(mark);
+    out.push(IndicatorKind::Cve, value, s, n + count);
 }
 
 /// The end of the separator at `at` between a CVE's parts: a dash, which a
@@ -177,7 +178,7 @@ fn cve_separator(text: &[u8], at: usize, first: bool) -> Option<usize> {
 }
 
 /// `AS15169` / `ASN 15169` / `ASN: 15169` / `AS 15169` at `s`.
-fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Vec<Found>) {
+fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Candidates) {
     // `__AS3__.vec`, `i2c_ASN1_INTEGER`: an identifier's part.
     let in_identifier = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_');
     if s > 0 && in_identifier(text.get(s - 1)) {
@@ -222,12 +223,11 @@ fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Vec<Found>) {
     if number > u64::from(u32::MAX) {
         return;
     }
-    out.push(Found::new(
-        IndicatorKind::Asn,
-        format!("AS{number}"),
-        s,
-        at + count,
-    ));
+    let mark = out.values.len();
+    out.values.push_str("AS");
+    out.values.push_str(&number.to_string());
+    let value = out.since(mark);
+    out.push(IndicatorKind::Asn, value, s, at + count);
 }
 
 /// True when the `count` digits at `at` are a year (`1990`–`2039`) or
@@ -243,17 +243,20 @@ fn starts_date_or_year(text: &[u8], at: usize, count: usize) -> bool {
 mod tests {
     use super::*;
 
-    fn values(f: fn(&[u8], &mut Vec<Found>), text: &str) -> Vec<String> {
-        let mut out = Vec::new();
+    fn values(f: fn(&[u8], &mut Candidates), text: &str) -> Vec<String> {
+        let mut out = Candidates::default();
         f(text.as_bytes(), &mut out);
-        out.into_iter().map(|f| f.value).collect()
+        out.list
+            .iter()
+            .map(|f| out.values[f.value.clone()].to_owned())
+            .collect()
     }
 
-    fn find_cves(text: &[u8], out: &mut Vec<Found>) {
+    fn find_cves(text: &[u8], out: &mut Candidates) {
         find_cves_and_asns(text, true, false, Strictness::Normal, out);
     }
 
-    fn find_asns(text: &[u8], out: &mut Vec<Found>) {
+    fn find_asns(text: &[u8], out: &mut Candidates) {
         find_cves_and_asns(text, false, true, Strictness::Normal, out);
     }
 

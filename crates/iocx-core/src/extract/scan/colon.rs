@@ -10,8 +10,8 @@ use crate::extract::network::{
     ipv6_text, parse_host_suffix, parse_ipv4, parse_ipv4_number, parse_ipv6, parse_port,
     parse_prefix, parse_webdav_suffix,
 };
+use crate::extract::push_lossy;
 use crate::extract::url::{is_url_byte, push_rest, quoted_rest_end, scheme_before, Scheme};
-use crate::extract::{ascii_string, push_lossy};
 use crate::IndicatorKind;
 
 impl Scanner<'_, '_> {
@@ -101,12 +101,16 @@ impl Scanner<'_, '_> {
         };
         // The value is built around the host as it is checked, so the host
         // needs no string of its own.
-        let mut value = String::with_capacity(end - scheme.start + 8);
+        let mark = self.out.values.len();
+        let value = &mut self.out.values;
         value.push_str(scheme.canonical);
         value.push_str("://");
-        push_lossy(&mut value, &text[auth..host_start]);
+        push_lossy(value, &text[auth..host_start]);
         let host_at = value.len();
-        let ip = self.push_url_host(&mut value, host_start, host_end)?;
+        let Some(ip) = push_url_host(value, &text[host_start..host_end]) else {
+            value.truncate(mark);
+            return None;
+        };
         let host_stop = value.len();
         let rest = &text[host_end..end];
         if percent {
@@ -119,17 +123,16 @@ impl Scanner<'_, '_> {
                 .collect();
             value.push_str(&percent_decode(&rest));
         } else {
-            push_rest(&mut value, rest);
+            push_rest(value, rest);
         }
-        let host_value = self.settings.all_parts.then(|| {
-            value[host_at..host_stop]
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_string()
-        });
+        // The host's own value is the URL's host without brackets.
+        let bracketed = value.as_bytes()[host_at] == b'[';
+        let host_value = host_at + usize::from(bracketed)..host_stop - usize::from(bracketed);
+        let value = self.out.since(mark);
         let start = scheme.start;
         self.push(IndicatorKind::Url, value, start, end)
             .forced_defang = scheme.defanged;
+        let host_value = self.settings.all_parts.then_some(host_value);
         if let Some(host_value) = host_value {
             let kind = match ip {
                 Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
@@ -176,36 +179,6 @@ impl Scanner<'_, '_> {
         (s == at && s < e).then_some(e)
     }
 
-    /// Appends the canonical text of the host `text[at..end]` to `out` and
-    /// returns the address when it is an IP literal, or returns `None` (and
-    /// leaves `out` alone) when it is no host.
-    fn push_url_host(&self, out: &mut String, at: usize, end: usize) -> Option<Option<IpAddr>> {
-        let host = &self.text[at..end];
-        if host[0] == b'[' {
-            let a = parse_ipv6(&host[1..host.len() - 1])?;
-            out.push('[');
-            out.push_str(&ipv6_text(a));
-            out.push(']');
-            return Some(Some(IpAddr::V6(a)));
-        }
-        if let Some(a) = parse_ipv4(host) {
-            // Strict parsing makes the raw text the canonical form.
-            push_lossy(out, host);
-            return Some(Some(IpAddr::V4(a)));
-        }
-        if let Some(a) = parse_ipv4_number(host) {
-            // The dotted form the browser connects to, so the URL meets
-            // others naming the same address.
-            out.push_str(&a.to_string());
-            return Some(Some(IpAddr::V4(a)));
-        }
-        if host.eq_ignore_ascii_case(b"localhost") {
-            out.push_str("localhost");
-            return Some(None);
-        }
-        push_canonical_domain(out, host).then_some(None)
-    }
-
     /// `blocksize:hash1:hash2`, with the block size a power of two times 3.
     fn ssdeep(&mut self, colon: usize) -> Option<usize> {
         let text = self.text;
@@ -240,8 +213,7 @@ impl Scanner<'_, '_> {
         if text.get(e).is_some_and(|&b| b == b':' || b == b'_') {
             return None;
         }
-        let value = ascii_string(&text[s..e]);
-        self.push(IndicatorKind::Ssdeep, value, s, e);
+        self.out.push_text(IndicatorKind::Ssdeep, &text[s..e], s, e);
         self.floor = e;
         Some(e)
     }
@@ -301,7 +273,12 @@ impl Scanner<'_, '_> {
         }
         if end == e {
             if let Some((len, pe)) = parse_prefix(text, e, 128) {
-                self.push(IndicatorKind::Cidr, format!("{canonical}/{len}"), s, pe);
+                let mark = self.out.values.len();
+                self.out.values.push_str(&canonical);
+                self.out.values.push('/');
+                self.out.values.push_str(&len.to_string());
+                let value = self.out.since(mark);
+                self.push(IndicatorKind::Cidr, value, s, pe);
                 self.floor = pe;
                 return pe;
             }
@@ -316,10 +293,42 @@ impl Scanner<'_, '_> {
                 end = pe;
             }
         }
-        self.push(IndicatorKind::Ipv6, canonical, start, end).port = port;
+        let mark = self.out.values.len();
+        self.out.values.push_str(&canonical);
+        let value = self.out.since(mark);
+        self.push(IndicatorKind::Ipv6, value, start, end).port = port;
         self.floor = end;
         end.max(run_end)
     }
+}
+
+/// Appends the canonical text of the URL host `host` to `out` and returns
+/// the address when it is an IP literal, or returns `None` (and leaves `out`
+/// alone) when it is no host.
+fn push_url_host(out: &mut String, host: &[u8]) -> Option<Option<IpAddr>> {
+    if host[0] == b'[' {
+        let a = parse_ipv6(&host[1..host.len() - 1])?;
+        out.push('[');
+        out.push_str(&ipv6_text(a));
+        out.push(']');
+        return Some(Some(IpAddr::V6(a)));
+    }
+    if let Some(a) = parse_ipv4(host) {
+        // Strict parsing makes the raw text the canonical form.
+        push_lossy(out, host);
+        return Some(Some(IpAddr::V4(a)));
+    }
+    if let Some(a) = parse_ipv4_number(host) {
+        // The dotted form the browser connects to, so the URL meets
+        // others naming the same address.
+        out.push_str(&a.to_string());
+        return Some(Some(IpAddr::V4(a)));
+    }
+    if host.eq_ignore_ascii_case(b"localhost") {
+        out.push_str("localhost");
+        return Some(None);
+    }
+    push_canonical_domain(out, host).then_some(None)
 }
 
 /// True for one or two decimal numbers before a closing `::`, which

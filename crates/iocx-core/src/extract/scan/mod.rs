@@ -13,11 +13,13 @@
 
 mod colon;
 
+use std::ops::Range;
+
 use super::classify;
 use super::context;
 use super::host::{
-    canonical_domain, cut_glued_host_list, cut_glued_sentence, cut_glued_word, is_host_byte,
-    narrow_token, trim_host,
+    cut_glued_host_list, cut_glued_sentence, cut_glued_word, is_host_byte, narrow_token,
+    push_canonical_domain, trim_host,
 };
 use super::network::{
     parse_host_suffix, parse_ipv4, parse_prefix, parse_shell_socket_port, parse_webdav_suffix,
@@ -26,7 +28,7 @@ use super::table;
 use super::url::{push_rest, quoted_rest_end, scheme_before};
 use super::version;
 use super::view::View;
-use super::{ascii_string, push_lossy, Found, Settings};
+use super::{push_lossy, Candidates, Found, Settings};
 use crate::IndicatorKind;
 
 /// Scanner state over one view.
@@ -41,7 +43,7 @@ pub(crate) struct Scanner<'v, 'h> {
     nested_until: usize,
     /// The table block the scan is in, for the file-name column guard.
     tables: table::TableMemo,
-    pub(crate) out: Vec<Found>,
+    pub(crate) out: Candidates,
 }
 
 impl<'v, 'h> Scanner<'v, 'h> {
@@ -55,7 +57,11 @@ impl<'v, 'h> Scanner<'v, 'h> {
             tables: table::TableMemo::default(),
             // Report text holds about one candidate per 150 bytes; the cap
             // keeps a huge single call from reserving for what it may not use.
-            out: Vec::with_capacity((view.text().len() / 128).min(1 << 15)),
+            out: Candidates {
+                list: Vec::with_capacity((view.text().len() / 128).min(1 << 15)),
+                // Values take about a fifth of report text's bytes.
+                values: String::with_capacity((view.text().len() / 4).min(1 << 20)),
+            },
         }
     }
 
@@ -76,9 +82,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
         });
     }
 
-    fn push(&mut self, kind: IndicatorKind, value: String, start: usize, end: usize) -> &mut Found {
-        self.out.push(Found::new(kind, value, start, end));
-        self.out.last_mut().expect("just pushed")
+    fn push(
+        &mut self,
+        kind: IndicatorKind,
+        value: Range<usize>,
+        start: usize,
+        end: usize,
+    ) -> &mut Found {
+        self.out.push(kind, value, start, end)
     }
 
     fn defanged(&self, start: usize, end: usize) -> bool {
@@ -245,8 +256,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if let Some(pe) = prefix_end {
             // Strict parsing (no leading zeros) makes the raw text of an
             // address its canonical form.
-            let value = ascii_string(&text[s..pe]);
-            self.push(IndicatorKind::Cidr, value, s, pe);
+            self.out.push_text(IndicatorKind::Cidr, &text[s..pe], s, pe);
             self.floor = pe;
             return pe;
         }
@@ -264,17 +274,15 @@ impl<'v, 'h> Scanner<'v, 'h> {
         // the longer first), which `find_all` relies on to merge the passes.
         let url_end = self.schemeless_url_end(s, addr_end);
         if let Some(ue) = url_end {
-            let mut value = ascii_string(&text[s..addr_end]);
-            push_rest(&mut value, &text[addr_end..ue]);
+            let mark = self.out.values.len();
+            push_lossy(&mut self.out.values, &text[s..addr_end]);
+            push_rest(&mut self.out.values, &text[addr_end..ue]);
+            let value = self.out.since(mark);
             self.push(IndicatorKind::Url, value, s, ue);
         }
-        let f = self.push(
-            IndicatorKind::Ipv4,
-            ascii_string(&text[s..end]),
-            s,
-            addr_end,
-        );
-        f.port = port;
+        self.out
+            .push_text(IndicatorKind::Ipv4, &text[s..end], s, addr_end)
+            .port = port;
         self.floor = url_end.unwrap_or(addr_end.max(e));
         self.floor
     }
@@ -288,19 +296,22 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if s >= e || !text[s..e].iter().rev().any(|&b| b == b'.') {
             return false;
         }
-        let Some(domain) = canonical_domain(&text[s..e]) else {
+        let mark = self.out.values.len();
+        if !push_canonical_domain(&mut self.out.values, &text[s..e]) {
             return false;
-        };
+        }
+        let domain = self.out.since(mark);
         // The guards are cheaper than the edit lookup, so they go first.
         if context::rejects_domain(
             text,
             s,
             e,
-            &domain,
+            &self.out.values[domain.clone()],
             self.settings.strictness,
             &mut self.tables,
         ) && !self.defanged(s, e)
         {
+            self.out.values.truncate(mark);
             return false;
         }
         let mut host_end = e;
@@ -311,9 +322,10 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         let url_end = self.schemeless_url_end(s, host_end);
         if let Some(ue) = url_end {
-            let mut value = String::with_capacity(domain.len() + ue - e);
-            value.push_str(&domain);
-            push_rest(&mut value, &text[e..ue]);
+            let url = self.out.values.len();
+            self.out.copy_value(domain.clone());
+            push_rest(&mut self.out.values, &text[e..ue]);
+            let value = self.out.since(url);
             // The floor stays at the host's end: scanning resumes there, and
             // a host named inside the path (`?next=login.example.com`) is
             // found whole.
@@ -368,15 +380,18 @@ impl<'v, 'h> Scanner<'v, 'h> {
         if ds != p + 1 {
             return p + 1;
         }
-        let Some(domain) = canonical_domain(&text[ds..de]) else {
+        let mark = self.out.values.len();
+        if !push_canonical_domain(&mut self.out.values, &text[ds..de]) {
             return p + 1;
-        };
+        }
+        let domain = self.out.since(mark);
+        let email = self.out.values.len();
         // The local part is ASCII (the loop above took only ASCII bytes).
-        let mut value = String::with_capacity(p - s + 1 + domain.len());
-        push_lossy(&mut value, &text[s..p]);
-        value.make_ascii_lowercase();
-        value.push('@');
-        value.push_str(&domain);
+        push_lossy(&mut self.out.values, &text[s..p]);
+        self.out.values[email..].make_ascii_lowercase();
+        self.out.values.push('@');
+        self.out.copy_value(domain.clone());
+        let value = self.out.since(email);
         self.push(IndicatorKind::Email, value, s, de);
         if self.settings.all_parts {
             self.push(IndicatorKind::Domain, domain, ds, de).part = true;
