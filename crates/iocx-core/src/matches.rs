@@ -53,6 +53,7 @@ pub struct Match {
 
 impl Match {
     /// The raw bytes of the match in `haystack` (the input it was found in).
+    #[inline]
     pub fn raw<'h>(&self, haystack: &'h [u8]) -> &'h [u8] {
         &haystack[self.span.range()]
     }
@@ -87,6 +88,7 @@ pub struct MatchRef<'a> {
 
 impl MatchRef<'_> {
     /// The raw bytes of the match in `haystack` (the input it was found in).
+    #[inline]
     pub fn raw<'h>(&self, haystack: &'h [u8]) -> &'h [u8] {
         &haystack[self.span.range()]
     }
@@ -138,21 +140,25 @@ impl Matches {
     }
 
     /// Number of matches.
+    #[inline]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// True when there is no match.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The `i`-th match, if there are that many.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<MatchRef<'_>> {
         self.entries.get(i).map(|e| self.expand(e))
     }
 
     /// The matches in order.
+    #[inline]
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             values: &self.values,
@@ -224,6 +230,7 @@ impl Matches {
     }
 }
 
+#[inline]
 fn expand<'a>(values: &'a str, e: &Entry) -> MatchRef<'a> {
     MatchRef {
         kind: e.kind,
@@ -268,6 +275,7 @@ impl<'a> IntoIterator for &'a Matches {
     type Item = MatchRef<'a>;
     type IntoIter = Iter<'a>;
 
+    #[inline]
     fn into_iter(self) -> Iter<'a> {
         self.iter()
     }
@@ -283,10 +291,12 @@ pub struct Iter<'a> {
 impl<'a> Iterator for Iter<'a> {
     type Item = MatchRef<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<MatchRef<'a>> {
         self.entries.next().map(|e| expand(self.values, e))
     }
 
+    #[inline]
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.entries.size_hint()
     }
@@ -295,6 +305,7 @@ impl<'a> Iterator for Iter<'a> {
 impl ExactSizeIterator for Iter<'_> {}
 
 impl<'a> DoubleEndedIterator for Iter<'a> {
+    #[inline]
     fn next_back(&mut self) -> Option<MatchRef<'a>> {
         self.entries.next_back().map(|e| expand(self.values, e))
     }
