@@ -11,8 +11,8 @@
 //! their cost is per candidate, not per byte.
 
 use super::lexicon::{
-    APP_ID_ENDS, CODE_OBJECTS, COMMON_TLDS, FILE_EXTENSIONS, FILE_NOUNS, FILE_TLDS,
-    FILE_TLDS_IN_CONTEXT, FILE_WORDS_BEFORE, TECH_NAMES,
+    classes, APP_ID_END, CODE_OBJECT, COMMON_TLD, FILE_EXTENSIONS, FILE_NOUNS, FILE_TLD,
+    FILE_TLD_IN_CONTEXT, FILE_WORDS_BEFORE, TECH_NAMES,
 };
 use super::table::TableMemo;
 use crate::Strictness;
@@ -114,7 +114,8 @@ pub(crate) fn rejects_domain(
     let first = &domain[..first_dot];
     let tld = &domain[last_dot..];
     let labels = 1 + domain.bytes().filter(|&b| b == b'.').count();
-    let common_tld = COMMON_TLDS.contains(&tld);
+    let tld_classes = classes(tld);
+    let common_tld = tld_classes & COMMON_TLD != 0;
 
     // `executed.It`, `System.Security`, `obj.Name`: a capitalised suffix.
     let upper = raw_tld.iter().filter(|b| b.is_ascii_uppercase()).count();
@@ -191,7 +192,7 @@ pub(crate) fn rejects_domain(
             "com" | "org" | "android" | "androidx" | "java" | "javax" | "kotlin"
         ) && !host_end
             || (first.len() == 2 || matches!(first, "net" | "edu" | "gov" | "info" | "biz"))
-                && APP_ID_ENDS.contains(&tld)
+                && tld_classes & APP_ID_END != 0
                 && crate::psl::is_tld(first))
     {
         return true;
@@ -246,7 +247,7 @@ pub(crate) fn rejects_domain(
     // `obj.name`, `window.location.host`; a host under a cheap generic TLD
     // may start with such a word too (`data.fastworknode.lat`), but then
     // its next label is no code word.
-    if !common_tld && CODE_OBJECTS.contains(&first) && (labels == 2 || code_path(domain)) {
+    if !common_tld && classes(first) & CODE_OBJECT != 0 && (labels == 2 || code_path(domain)) {
         return true;
     }
     // A name with a path after it is a host (`fii.sh/k0ul4ia`,
@@ -265,10 +266,10 @@ pub(crate) fn rejects_domain(
             .is_some_and(|n| domain[domain.len() - n..].contains('.'))
     };
     // Asked last: it walks the suffix list again.
-    if FILE_TLDS.contains(&tld) && !host_shaped && !host_suffix() {
+    if tld_classes & FILE_TLD != 0 && !host_shaped && !host_suffix() {
         return true;
     }
-    let file_tld = FILE_TLDS_IN_CONTEXT.contains(&tld) && !host_shaped;
+    let file_tld = tld_classes & FILE_TLD_IN_CONTEXT != 0 && !host_shaped;
     if strictness == Strictness::Strict
         && file_tld
         && tld != "com"
@@ -376,7 +377,8 @@ fn beside_a_file_name(text: &[u8], start: usize, end: usize) -> bool {
 fn code_path(domain: &str) -> bool {
     let members = &domain[..domain.rfind('.').unwrap_or(0)];
     members.split('.').all(|label| {
-        CODE_OBJECTS.contains(&label) || matches!(label, "location" | "prototype" | "body" | "head")
+        classes(label) & CODE_OBJECT != 0
+            || matches!(label, "location" | "prototype" | "body" | "head")
     })
 }
 
