@@ -105,15 +105,26 @@ pub(crate) fn rejects_domain(
         return false;
     }
     let raw = &text[start..end];
-    let raw_tld = raw.rsplit(|&b| b == b'.').next().unwrap_or_default();
-    // One walk over the domain for its first label, last label and label
-    // count; the lists below are only asked what the earlier answers leave
-    // open (most candidates end in a common suffix).
-    let first_dot = domain.find('.').unwrap_or(domain.len());
-    let last_dot = domain.rfind('.').map_or(0, |d| d + 1);
+    let raw_tld = &raw[raw.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
+    // One walk over the domain for its first label, last label, label
+    // count and any `0x`; the lists below are only asked what the earlier
+    // answers leave open (most candidates end in a common suffix).
+    let mut first_dot = domain.len();
+    let mut last_dot = 0;
+    let mut labels = 1;
+    let mut has_0x = false;
+    let mut prev = b'.';
+    for (i, b) in domain.bytes().enumerate() {
+        if b == b'.' {
+            first_dot = first_dot.min(i);
+            last_dot = i + 1;
+            labels += 1;
+        }
+        has_0x |= b == b'x' && prev == b'0';
+        prev = b;
+    }
     let first = &domain[..first_dot];
     let tld = &domain[last_dot..];
-    let labels = 1 + domain.bytes().filter(|&b| b == b'.').count();
     let tld_classes = classes(tld);
     let common_tld = tld_classes & COMMON_TLD != 0;
 
@@ -239,8 +250,6 @@ pub(crate) fn rejects_domain(
     let address = |l: &&str| {
         l.len() > 2 && l.starts_with("0x") && l[2..].bytes().all(|b| b.is_ascii_hexdigit())
     };
-    let has_0x = memchr::memchr_iter(b'x', domain.as_bytes())
-        .any(|i| i > 0 && domain.as_bytes()[i - 1] == b'0');
     if has_0x && domain.split('.').filter(address).count() >= 2 {
         return true;
     }

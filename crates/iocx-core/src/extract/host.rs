@@ -247,6 +247,7 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     }
     let mut labels = 1;
     let mut label_start = 0;
+    let mut underscore = false;
     let label_ok = |label: &[u8]| {
         !label.is_empty() && label.len() <= 63 && label[0] != b'-' && label[label.len() - 1] != b'-'
     };
@@ -259,6 +260,8 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
             label_start = i + 1;
         } else if !LABEL_BYTE[usize::from(b)] {
             return None;
+        } else if b == b'_' {
+            underscore = true;
         }
     }
     if !label_ok(&name[label_start..]) {
@@ -270,13 +273,17 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     // The registrable label must be a real host label: no underscore
     // (`my_var.com` is code), except under a platform's suffix, which
     // hands out whatever name its customer types
-    // (`coinbase_x_login.godaddysites.com`).
-    let head = &name[..name.len() - suffix - 1];
-    let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
-    if label.contains(&b'_') && !crate::psl::is_private_rule(&name[name.len() - suffix..]) {
-        return None;
+    // (`coinbase_x_login.godaddysites.com`). Underscores are rare, so the
+    // label is looked for only after one.
+    if underscore {
+        let head = &name[..name.len() - suffix - 1];
+        let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
+        if label.contains(&b'_') && !crate::psl::is_private_rule(&name[name.len() - suffix..]) {
+            return None;
+        }
     }
-    super::ascii_str(name)
+    // SAFETY: `LABEL_BYTE` admits ASCII bytes only, and dots.
+    Some(unsafe { std::str::from_utf8_unchecked(name) })
 }
 
 #[cfg(test)]
