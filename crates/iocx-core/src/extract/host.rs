@@ -7,6 +7,7 @@
 //! is always ASCII.
 
 use super::lexicon::GLUED_WORD_TLDS;
+use super::name_masks::{self, NameMasks};
 use crate::psl;
 
 /// True for bytes that may form a host token (labels and dots).
@@ -245,28 +246,12 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     if name.len() < 3 || name.len() > 253 || suffix >= name.len() {
         return None;
     }
-    let mut labels = 1;
-    let mut label_start = 0;
-    let mut underscore = false;
-    let label_ok = |label: &[u8]| {
-        !label.is_empty() && label.len() <= 63 && label[0] != b'-' && label[label.len() - 1] != b'-'
+    let (labels, underscore) = if name.len() <= name_masks::MAX_LEN {
+        let masks = NameMasks::of(name);
+        (masks.label_count()?, masks.has_underscore())
+    } else {
+        long_name_labels(name)?
     };
-    for (i, &b) in name.iter().enumerate() {
-        if b == b'.' {
-            if !label_ok(&name[label_start..i]) {
-                return None;
-            }
-            labels += 1;
-            label_start = i + 1;
-        } else if !LABEL_BYTE[usize::from(b)] {
-            return None;
-        } else if b == b'_' {
-            underscore = true;
-        }
-    }
-    if !label_ok(&name[label_start..]) {
-        return None;
-    }
     if labels < 2 {
         return None;
     }
@@ -282,8 +267,26 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
             return None;
         }
     }
-    // SAFETY: `LABEL_BYTE` admits ASCII bytes only, and dots.
+    // SAFETY: the label checks admit ASCII letters, digits, `-`, `_` and
+    // dots only.
     Some(unsafe { std::str::from_utf8_unchecked(name) })
+}
+
+/// [`NameMasks::label_count`] and whether an underscore occurs, for a name
+/// longer than the masks take.
+fn long_name_labels(name: &[u8]) -> Option<(u32, bool)> {
+    let mut labels = 0;
+    for label in name.split(|&b| b == b'.') {
+        let ok = (1..=63).contains(&label.len())
+            && label.iter().all(|&b| LABEL_BYTE[usize::from(b)])
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-';
+        if !ok {
+            return None;
+        }
+        labels += 1;
+    }
+    Some((labels, name.contains(&b'_')))
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod defang;
 mod detection;
 mod host;
 mod lexicon;
+mod name_masks;
 mod network;
 mod scan;
 mod table;
