@@ -14,6 +14,7 @@ use super::lexicon::{
     classes, APP_ID_END, CODE_OBJECT, COMMON_TLD, FILE_EXTENSIONS, FILE_NOUNS, FILE_TLD,
     FILE_TLD_IN_CONTEXT, FILE_WORDS_BEFORE, TECH_NAMES,
 };
+use super::name_masks::Labels;
 use super::table::TableMemo;
 use crate::Strictness;
 
@@ -98,6 +99,7 @@ pub(crate) fn rejects_domain(
     start: usize,
     end: usize,
     domain: &str,
+    labels: &Labels,
     strictness: Strictness,
     tables: &mut TableMemo,
 ) -> bool {
@@ -106,23 +108,11 @@ pub(crate) fn rejects_domain(
     }
     let raw = &text[start..end];
     let raw_tld = &raw[raw.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
-    // One walk over the domain for its first label, last label, label
-    // count and any `0x`; the lists below are only asked what the earlier
-    // answers leave open (most candidates end in a common suffix).
-    let mut first_dot = domain.len();
-    let mut last_dot = 0;
-    let mut labels = 1;
-    let mut has_0x = false;
-    let mut prev = b'.';
-    for (i, b) in domain.bytes().enumerate() {
-        if b == b'.' {
-            first_dot = first_dot.min(i);
-            last_dot = i + 1;
-            labels += 1;
-        }
-        has_0x |= b == b'x' && prev == b'0';
-        prev = b;
-    }
+    // The label check found the first label, the last and their count;
+    // the lists below are only asked what the earlier answers leave open
+    // (most candidates end in a common suffix).
+    let (first_dot, last_dot, has_0x) = (labels.first_dot, labels.last_start, labels.zero_x);
+    let labels = labels.count as usize;
     let first = &domain[..first_dot];
     let tld = &domain[last_dot..];
     let tld_classes = classes(tld);
@@ -463,6 +453,7 @@ mod tests {
             start,
             start + token.len(),
             &domain,
+            &Labels::of(domain.as_bytes()).unwrap(),
             Strictness::Normal,
             &mut TableMemo::default(),
         )

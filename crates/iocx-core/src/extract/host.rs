@@ -7,7 +7,7 @@
 //! is always ASCII.
 
 use super::lexicon::GLUED_WORD_TLDS;
-use super::name_masks::{self, NameMasks};
+use super::name_masks::Labels;
 use crate::psl;
 
 /// True for bytes that may form a host token (labels and dots).
@@ -176,8 +176,9 @@ pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize
     (start, end)
 }
 
-/// Appends the canonical domain for `token` to `out` and returns true, or
-/// returns false and leaves `out` alone when it is not one: values are
+/// Appends the canonical domain for `token` to `out` and returns its
+/// labels, or returns `None` and leaves `out` alone when it is not one:
+/// values are
 /// built in the buffer of a search's candidates, and a URL's around its
 /// host, without a string of the host's own.
 ///
@@ -186,73 +187,49 @@ pub(crate) fn trim_host(text: &[u8], mut start: usize, mut end: usize) -> (usize
 /// stands (the lookup folds case), which rejects most of them on the probe
 /// of their last label; only then are its labels checked, on a lower-cased
 /// copy on the stack, and only a domain is written out.
-pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> bool {
+pub(crate) fn push_canonical_domain(out: &mut String, token: &[u8]) -> Option<Labels> {
     if token.len() < 3 || token.len() > 253 {
-        return false;
+        return None;
     }
     if token.is_ascii() {
-        let Some(mut suffix) = psl::suffix_len_bytes(token) else {
-            return false;
-        };
+        let mut suffix = psl::suffix_len_bytes(token)?;
         if suffix == token.len() {
-            match psl::wildcard_host_parent_len(token)
-                .or_else(|| psl::private_rule_parent_len(token))
-            {
-                Some(parent) => suffix = parent,
-                None => return false,
-            }
+            suffix = psl::wildcard_host_parent_len(token)
+                .or_else(|| psl::private_rule_parent_len(token))?;
         }
         let mut buf = [0u8; 253];
         let lower = &mut buf[..token.len()];
         lower.copy_from_slice(token);
         lower.make_ascii_lowercase();
-        let Some(name) = checked_ascii_domain(lower, suffix) else {
-            return false;
-        };
+        let (name, labels) = checked_ascii_domain(lower, suffix)?;
         out.push_str(name);
-        return true;
+        return Some(labels);
     }
     let last = token.rsplit(|&b| b == b'.').next().unwrap_or_default();
     if last.is_ascii() && !psl::ends_some_rule(last) {
-        return false;
+        return None;
     }
-    let Some(name) = std::str::from_utf8(token)
+    let name = std::str::from_utf8(token)
         .ok()
-        .and_then(|u| idna::domain_to_ascii(u).ok())
-    else {
-        return false;
-    };
-    let Some(suffix) = psl::suffix_len_bytes(name.as_bytes()) else {
-        return false;
-    };
-    if checked_ascii_domain(name.as_bytes(), suffix).is_none() {
-        return false;
-    }
+        .and_then(|u| idna::domain_to_ascii(u).ok())?;
+    let suffix = psl::suffix_len_bytes(name.as_bytes())?;
+    let (_, labels) = checked_ascii_domain(name.as_bytes(), suffix)?;
     out.push_str(&name);
-    true
+    Some(labels)
 }
 
-/// The bytes that may stand in a label of a host name.
-static LABEL_BYTE: [bool; 256] =
-    byte_table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-
-/// `name` (lower-case ASCII) as a `&str` when it is a well-formed host name
-/// whose public suffix, `suffix` bytes long, leaves a real registrable
-/// label before it.
+/// `name` (lower-case ASCII) as a `&str`, with its labels, when it is a
+/// well-formed host name whose public suffix, `suffix` bytes long, leaves a
+/// real registrable label before it.
 ///
 /// An all-digit registrable label is well-formed (`163.com`, `4399.com`);
 /// whether `3.com` in prose is a number is for the context guards.
-fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
+fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<(&str, Labels)> {
     if name.len() < 3 || name.len() > 253 || suffix >= name.len() {
         return None;
     }
-    let (labels, underscore) = if name.len() <= name_masks::MAX_LEN {
-        let masks = NameMasks::of(name);
-        (masks.label_count()?, masks.has_underscore())
-    } else {
-        long_name_labels(name)?
-    };
-    if labels < 2 {
+    let labels = Labels::of(name)?;
+    if labels.count < 2 {
         return None;
     }
     // The registrable label must be a real host label: no underscore
@@ -260,7 +237,7 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     // hands out whatever name its customer types
     // (`coinbase_x_login.godaddysites.com`). Underscores are rare, so the
     // label is looked for only after one.
-    if underscore {
+    if labels.underscore {
         let head = &name[..name.len() - suffix - 1];
         let label = &head[head.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1)..];
         if label.contains(&b'_') && !crate::psl::is_private_rule(&name[name.len() - suffix..]) {
@@ -269,24 +246,7 @@ fn checked_ascii_domain(name: &[u8], suffix: usize) -> Option<&str> {
     }
     // SAFETY: the label checks admit ASCII letters, digits, `-`, `_` and
     // dots only.
-    Some(unsafe { std::str::from_utf8_unchecked(name) })
-}
-
-/// [`NameMasks::label_count`] and whether an underscore occurs, for a name
-/// longer than the masks take.
-fn long_name_labels(name: &[u8]) -> Option<(u32, bool)> {
-    let mut labels = 0;
-    for label in name.split(|&b| b == b'.') {
-        let ok = (1..=63).contains(&label.len())
-            && label.iter().all(|&b| LABEL_BYTE[usize::from(b)])
-            && label[0] != b'-'
-            && label[label.len() - 1] != b'-';
-        if !ok {
-            return None;
-        }
-        labels += 1;
-    }
-    Some((labels, name.contains(&b'_')))
+    Some((unsafe { std::str::from_utf8_unchecked(name) }, labels))
 }
 
 #[cfg(test)]
@@ -295,7 +255,7 @@ mod tests {
 
     fn canonical_domain(token: &[u8]) -> Option<String> {
         let mut out = String::new();
-        push_canonical_domain(&mut out, token).then_some(out)
+        push_canonical_domain(&mut out, token).map(|_| out)
     }
 
     #[test]

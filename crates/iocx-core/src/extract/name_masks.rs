@@ -13,6 +13,59 @@
 /// The longest name [`NameMasks::of`] takes.
 pub(super) const MAX_LEN: usize = 64;
 
+/// What the label check and the context guards ask of a well-formed
+/// name's labels, found in the one pass that checks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Labels {
+    /// How many labels there are.
+    pub(crate) count: u32,
+    /// The offset of the first dot (the name's length when there is none).
+    pub(crate) first_dot: usize,
+    /// The offset of the last label.
+    pub(crate) last_start: usize,
+    /// True when some label holds an underscore.
+    pub(crate) underscore: bool,
+    /// True when `0x` occurs (a memory address as a label).
+    pub(crate) zero_x: bool,
+}
+
+impl Labels {
+    /// The labels of `name` when every label is 1 to 63 bytes of letters,
+    /// digits, hyphens and underscores and neither starts nor ends with a
+    /// hyphen; `None` otherwise (an empty name too).
+    pub(crate) fn of(name: &[u8]) -> Option<Labels> {
+        if name.len() <= MAX_LEN {
+            NameMasks::of(name).labels()
+        } else {
+            labels_by_loop(name)
+        }
+    }
+}
+
+/// [`Labels::of`] label by label, for names longer than the masks take.
+fn labels_by_loop(name: &[u8]) -> Option<Labels> {
+    let mut count = 0;
+    for label in name.split(|&b| b == b'.') {
+        let ok = (1..=63).contains(&label.len())
+            && label
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && label[0] != b'-'
+            && label[label.len() - 1] != b'-';
+        if !ok {
+            return None;
+        }
+        count += 1;
+    }
+    Some(Labels {
+        count,
+        first_dot: name.iter().position(|&b| b == b'.').unwrap_or(name.len()),
+        last_start: name.iter().rposition(|&b| b == b'.').map_or(0, |d| d + 1),
+        underscore: name.contains(&b'_'),
+        zero_x: name.windows(2).any(|w| w == b"0x"),
+    })
+}
+
 /// Bit `k` of each mask describes byte `k` of the name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct NameMasks {
@@ -22,6 +75,8 @@ pub(super) struct NameMasks {
     underscores: u64,
     /// Bytes that are none of ASCII letters, digits, `-`, `_` and `.`.
     invalid: u64,
+    /// The `0` of each `0x`.
+    zero_x: u64,
 }
 
 impl NameMasks {
@@ -40,10 +95,8 @@ impl NameMasks {
         }
     }
 
-    /// The number of labels when every label is 1 to 63 bytes of letters,
-    /// digits, hyphens and underscores and neither starts nor ends with a
-    /// hyphen; `None` otherwise.
-    pub(super) fn label_count(&self) -> Option<u32> {
+    /// [`Labels::of`] the name.
+    pub(super) fn labels(&self) -> Option<Labels> {
         let len = self.len;
         if len == 0 {
             return None;
@@ -59,12 +112,21 @@ impl NameMasks {
             || dots & (starts | last) != 0
             || self.hyphens & (starts | ends) != 0
             || dots == 0 && len > 63;
-        (!malformed).then(|| dots.count_ones() + 1)
-    }
-
-    /// True when some byte is an underscore.
-    pub(super) fn has_underscore(&self) -> bool {
-        self.underscores != 0
+        (!malformed).then(|| Labels {
+            count: dots.count_ones() + 1,
+            first_dot: if dots == 0 {
+                len
+            } else {
+                dots.trailing_zeros() as usize
+            },
+            last_start: if dots == 0 {
+                0
+            } else {
+                64 - dots.leading_zeros() as usize
+            },
+            underscore: self.underscores != 0,
+            zero_x: self.zero_x != 0,
+        })
     }
 }
 
@@ -76,8 +138,12 @@ fn masks_scalar(name: &[u8]) -> NameMasks {
         hyphens: 0,
         underscores: 0,
         invalid: 0,
+        zero_x: 0,
     };
     for (k, &b) in name.iter().enumerate() {
+        if name[k..].starts_with(b"0x") {
+            masks.zero_x |= 1 << k;
+        }
         let bit = 1u64 << k;
         match b {
             b'.' => masks.dots |= bit,
@@ -99,11 +165,13 @@ fn masks_sse2(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
         hyphens: 0,
         underscores: 0,
         invalid: 0,
+        zero_x: 0,
     };
+    let mut xs = 0;
     for chunk in 0..len.div_ceil(16) {
         // SAFETY: SSE2 is part of x86-64, and `block` holds 16 bytes at
         // `16 * chunk` for every chunk below 4.
-        let (dots, hyphens, underscores, valid) = unsafe {
+        let (dots, hyphens, underscores, valid, zeros, xs16) = unsafe {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * chunk).cast());
             // Signed comparisons: bytes from 0x80 up are negative, so no
             // range below takes them.
@@ -127,6 +195,8 @@ fn masks_sse2(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
                 _mm_movemask_epi8(hyphens),
                 _mm_movemask_epi8(underscores),
                 _mm_movemask_epi8(valid),
+                _mm_movemask_epi8(is(b'0')),
+                _mm_movemask_epi8(is(b'x')),
             )
         };
         let shift = 16 * chunk;
@@ -135,12 +205,15 @@ fn masks_sse2(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
         masks.hyphens |= bits(hyphens);
         masks.underscores |= bits(underscores);
         masks.invalid |= bits(!valid);
+        masks.zero_x |= bits(zeros);
+        xs |= bits(xs16);
     }
     let all = u64::MAX >> (64 - len.max(1));
     masks.dots &= all;
     masks.hyphens &= all;
     masks.underscores &= all;
     masks.invalid &= all;
+    masks.zero_x &= xs >> 1 & all;
     masks
 }
 
@@ -148,24 +221,6 @@ fn masks_sse2(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    /// The label rules written out label by label, as a reader would.
-    fn label_count_by_labels(name: &[u8]) -> Option<u32> {
-        let mut count = 0;
-        for label in name.split(|&b| b == b'.') {
-            let ok = (1..=63).contains(&label.len())
-                && label
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && label[0] != b'-'
-                && label[label.len() - 1] != b'-';
-            if !ok {
-                return None;
-            }
-            count += 1;
-        }
-        Some(count)
-    }
 
     #[test]
     fn label_rules() {
@@ -181,25 +236,47 @@ mod tests {
             (b"a.c\xc3\xb6m", None),
             (b"a.c m", None),
             (b"x", Some(1)),
+            (b"", None),
         ] {
-            assert_eq!(
-                NameMasks::of(name).label_count(),
-                want,
-                "{:?}",
-                String::from_utf8_lossy(name)
-            );
+            let got = Labels::of(name).map(|l| l.count);
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(name));
         }
         let long = [b'a'; 64];
-        assert_eq!(NameMasks::of(&long).label_count(), None);
+        assert_eq!(Labels::of(&long), None);
         let mut split = long;
         split[30] = b'.';
-        assert_eq!(NameMasks::of(&split).label_count(), Some(2));
+        assert_eq!(Labels::of(&split).map(|l| l.count), Some(2));
+    }
+
+    #[test]
+    fn labels_locate_the_first_and_last_label() {
+        let labels = Labels::of(b"proc.0x3d0000.my_dump.dm").unwrap();
+        assert_eq!(
+            labels,
+            Labels {
+                count: 4,
+                first_dot: 4,
+                last_start: 22,
+                underscore: true,
+                zero_x: true,
+            }
+        );
+        let one = Labels::of(b"localhost").unwrap();
+        assert_eq!((one.first_dot, one.last_start, one.zero_x), (9, 0, false));
+        // Past the masks' 64 bytes, the loop answers the same questions.
+        let long = format!("{}.0x1.{}.com", "a".repeat(40), "b".repeat(40));
+        let labels = Labels::of(long.as_bytes()).unwrap();
+        assert_eq!(
+            (labels.count, labels.first_dot, labels.last_start),
+            (4, 40, 86)
+        );
+        assert!(labels.zero_x && !labels.underscore);
     }
 
     fn name_bytes() -> impl Strategy<Value = Vec<u8>> {
         // Mostly label bytes, so that many names are well formed.
         let byte = prop_oneof![
-            12 => prop::sample::select(vec![b'a', b'Z', b'7']),
+            12 => prop::sample::select(vec![b'a', b'Z', b'7', b'0', b'x']),
             3 => Just(b'.'),
             2 => Just(b'-'),
             1 => Just(b'_'),
@@ -215,9 +292,8 @@ mod tests {
         }
 
         #[test]
-        fn label_count_matches_the_rules(name in name_bytes()) {
-            let want = if name.is_empty() { None } else { label_count_by_labels(&name) };
-            prop_assert_eq!(NameMasks::of(&name).label_count(), want);
+        fn masks_and_the_label_loop_agree(name in name_bytes()) {
+            prop_assert_eq!(NameMasks::of(&name).labels(), labels_by_loop(&name));
         }
     }
 }

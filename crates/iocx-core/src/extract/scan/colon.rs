@@ -328,7 +328,7 @@ fn push_url_host(out: &mut String, host: &[u8]) -> Option<Option<IpAddr>> {
         out.push_str("localhost");
         return Some(None);
     }
-    push_canonical_domain(out, host).then_some(None)
+    push_canonical_domain(out, host).map(|_| None)
 }
 
 /// True for one or two decimal numbers before a closing `::`, which

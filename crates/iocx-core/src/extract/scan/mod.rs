@@ -297,9 +297,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return false;
         }
         let mark = self.out.values.len();
-        if !push_canonical_domain(&mut self.out.values, &text[s..e]) {
+        let Some(labels) = push_canonical_domain(&mut self.out.values, &text[s..e]) else {
             return false;
-        }
+        };
         let domain = self.out.since(mark);
         // The guards are cheaper than the edit lookup, so they go first.
         if context::rejects_domain(
@@ -307,6 +307,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             s,
             e,
             &self.out.values[domain.clone()],
+            &labels,
             self.settings.strictness,
             &mut self.tables,
         ) && !self.defanged(s, e)
@@ -381,7 +382,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
             return p + 1;
         }
         let mark = self.out.values.len();
-        if !push_canonical_domain(&mut self.out.values, &text[ds..de]) {
+        if push_canonical_domain(&mut self.out.values, &text[ds..de]).is_none() {
             return p + 1;
         }
         let domain = self.out.since(mark);
