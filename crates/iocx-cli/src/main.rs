@@ -3,6 +3,7 @@
 
 mod extract;
 mod inputs;
+mod malloc_tuning;
 mod misp;
 mod ordered;
 mod output;
@@ -68,6 +69,7 @@ impl From<Outcome> for ExitCode {
 }
 
 fn main() -> ExitCode {
+    malloc_tuning::tune();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
