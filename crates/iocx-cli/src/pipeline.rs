@@ -206,12 +206,22 @@ fn extract_whole<S: Sink>(
         }
     };
     let (text, _) = decode(&contents);
-    let mut matches = settings.find(&text);
-    if settings.unique {
-        SeenValues::default().retain_first(&mut matches);
-    }
-    let part = sink.part(source, &text, 0, &matches);
-    Ok((vec![part], !matches.is_empty()))
+    // A part per chunk rather than the chunks' matches joined into one.
+    let chunks = line_chunks(&text, settings.chunk_size);
+    let find = |chunk: &[u8]| settings.extractor.find_matches(chunk);
+    let mut seen = SeenValues::default();
+    let mut found = false;
+    let parts = map_chunks(&text, &chunks, find, |matches| matches)
+        .into_iter()
+        .map(|mut matches| {
+            if settings.unique {
+                seen.retain_first(&mut matches);
+            }
+            found |= !matches.is_empty();
+            sink.part(source, &text, 0, &matches)
+        })
+        .collect();
+    Ok((parts, found))
 }
 
 /// Extracts a large file chunk by chunk, writing each chunk's part in order

@@ -109,7 +109,8 @@ pub fn context_start(buf: &[u8], start: usize) -> usize {
 /// returns all matches in input order with spans relative to `buf`.
 ///
 /// `find` stands for an extractor's `find_matches`; taking a closure lets
-/// tests check the chunk plumbing with a fake.
+/// tests check the chunk plumbing with a fake. Like `find_matches`, it must
+/// return its matches in input order (by start).
 pub fn find_all_in_chunks<F>(buf: &[u8], chunk_size: usize, find: F) -> Matches
 where
     F: Fn(&[u8]) -> Matches + Sync,
@@ -156,14 +157,15 @@ where
 /// The matches that start in `range`, a line-aligned range of `buf`, found
 /// by `find` over the range and its context (see [`context_start`]), with
 /// spans relative to `buf`: one chunk's share of [`find_all_in_chunks`],
-/// for callers that schedule the chunks themselves.
+/// for callers that schedule the chunks themselves. `find` returns its
+/// matches in input order, as there.
 pub fn find_in_chunk<F>(buf: &[u8], range: Range<usize>, find: F) -> Matches
 where
     F: Fn(&[u8]) -> Matches,
 {
     let offset = context_start(buf, range.start);
     let mut found = find(&buf[offset..range.end]);
-    found.retain(|m| m.span.start + offset >= range.start);
+    found.drop_before(range.start - offset);
     found.offset_spans(offset);
     found
 }

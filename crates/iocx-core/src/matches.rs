@@ -130,7 +130,10 @@ pub(crate) struct Entry {
 #[derive(Clone, Debug, Default)]
 pub struct Matches {
     pub(crate) values: String,
+    /// `entries[first..]` are the matches; the ones before were dropped by
+    /// [`Matches::drop_before`] without moving the rest.
     pub(crate) entries: Vec<Entry>,
+    pub(crate) first: usize,
 }
 
 impl Matches {
@@ -142,19 +145,19 @@ impl Matches {
     /// Number of matches.
     #[inline]
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.live().len()
     }
 
     /// True when there is no match.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.live().is_empty()
     }
 
     /// The `i`-th match, if there are that many.
     #[inline]
     pub fn get(&self, i: usize) -> Option<MatchRef<'_>> {
-        self.entries.get(i).map(|e| self.expand(e))
+        self.live().get(i).map(|e| self.expand(e))
     }
 
     /// The matches in order.
@@ -162,7 +165,7 @@ impl Matches {
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             values: &self.values,
-            entries: self.entries.iter(),
+            entries: self.live().iter(),
         }
     }
 
@@ -183,6 +186,8 @@ impl Matches {
     /// Keeps only the matches for which `keep` is true, in order. The
     /// values of the others stay in the buffer until it is dropped.
     pub fn retain(&mut self, mut keep: impl FnMut(MatchRef<'_>) -> bool) {
+        self.entries.drain(..self.first);
+        self.first = 0;
         let values = &self.values;
         self.entries.retain(|e| keep(expand(values, e)));
     }
@@ -190,7 +195,8 @@ impl Matches {
     /// Adds `by` to the start and end of every span: matches found in a
     /// slice made relative to the buffer it was cut from.
     pub fn offset_spans(&mut self, by: usize) {
-        for e in &mut self.entries {
+        let first = self.first;
+        for e in &mut self.entries[first..] {
             e.span.start += by;
             e.span.end += by;
         }
@@ -200,10 +206,10 @@ impl Matches {
     pub fn append(&mut self, other: Matches) {
         let base = self.values.len();
         self.values.push_str(&other.values);
-        self.entries.extend(other.entries.into_iter().map(|mut e| {
-            e.value_start += base;
-            e.value_end += base;
-            e
+        self.entries.extend(other.live().iter().map(|e| Entry {
+            value_start: e.value_start + base,
+            value_end: e.value_end + base,
+            ..*e
         }));
     }
 
@@ -223,6 +229,17 @@ impl Matches {
     /// [`Matches::retain`]), for sizing a buffer that collects several.
     pub fn value_bytes(&self) -> usize {
         self.values.len()
+    }
+
+    /// Drops the matches that start before `start`, which must be a prefix
+    /// of them (matches are in input order): the context a chunk is
+    /// scanned with, whose matches another chunk reports. Nothing moves.
+    pub(crate) fn drop_before(&mut self, start: usize) {
+        self.first += self.live().partition_point(|e| e.span.start < start);
+    }
+
+    fn live(&self) -> &[Entry] {
+        &self.entries[self.first..]
     }
 
     fn expand(&self, e: &Entry) -> MatchRef<'_> {
@@ -344,5 +361,26 @@ mod tests {
         assert_eq!(first.len(), 2);
         assert_eq!(first.get(1).map(|m| m.value), Some(c.value.as_str()));
         assert_eq!(first.iter().next_back().map(|m| m.span), Some(shifted.span));
+    }
+
+    #[test]
+    fn dropped_matches_stay_dropped() {
+        let all = [
+            owned(IndicatorKind::Domain, "a.com", 0),
+            owned(IndicatorKind::Domain, "b.com", 10),
+            owned(IndicatorKind::Ipv4, "1.2.3.4", 20),
+        ];
+        let mut matches: Matches = all.iter().map(MatchRef::from).collect();
+        matches.drop_before(10);
+        assert_eq!(matches.len(), 2);
+        assert_eq!(matches.get(0).map(|m| m.value), Some("b.com"));
+        let mut appended = Matches::new();
+        appended.append(matches.clone());
+        assert_eq!(appended.to_vec(), all[1..]);
+        matches.offset_spans(5);
+        matches.retain(|m| m.kind == IndicatorKind::Domain);
+        let mut moved = all[1].clone();
+        moved.span = Span::new(15, 20);
+        assert_eq!(matches.to_vec(), [moved]);
     }
 }

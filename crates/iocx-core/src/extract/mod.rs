@@ -391,6 +391,7 @@ impl Extractor {
         Matches {
             values,
             entries: matches,
+            first: 0,
         }
     }
 }
