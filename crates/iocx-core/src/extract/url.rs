@@ -57,6 +57,18 @@ pub(crate) fn scheme_before(text: &[u8], colon: usize, floor: usize) -> Option<S
     })
 }
 
+/// The scheme of a URL written without the colon of `://` (`http//host`,
+/// `hxxps//1.2.3.4/x`) whose host starts at `host`: a word of the http
+/// family right before a `//` there. Other schemes need their colon: `C//`
+/// or `file//` in a path says nothing of a URL.
+pub(crate) fn colonless_scheme(text: &[u8], host: usize) -> Option<Scheme> {
+    if host < 6 || &text[host - 2..host] != b"//" {
+        return None;
+    }
+    let scheme = scheme_before(text, host - 2, host - 2 - (host - 2).min(16))?;
+    scheme.canonical.starts_with("http").then_some(scheme)
+}
+
 /// Maps a lower-cased scheme word to its canonical scheme.
 fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
     if let Some(p) = PLAIN_SCHEMES.iter().find(|p| p.as_bytes() == word) {
@@ -67,9 +79,10 @@ fn classify(word: &[u8]) -> Option<(&'static str, bool)> {
         b"meows" => return Some(("https", true)),
         b"fxp" | b"fxxp" => return Some(("ftp", true)),
         b"fxps" => return Some(("ftps", true)),
-        // A letter dropped (`htps://`) defangs as well as one replaced.
-        b"htp" => return Some(("http", true)),
-        b"htps" => return Some(("https", true)),
+        // A letter dropped (`htps://`, `xxps://`) defangs as well as one
+        // replaced.
+        b"htp" | b"xxp" => return Some(("http", true)),
+        b"htps" | b"xxps" => return Some(("https", true)),
         _ => {}
     }
     // The http family: h, then 2–3 of t/x/*/_, then p, then an optional s.

@@ -25,7 +25,7 @@ use super::network::{
     parse_host_suffix, parse_ipv4, parse_prefix, parse_shell_socket_port, parse_webdav_suffix,
 };
 use super::table;
-use super::url::{push_rest, quoted_rest_end, scheme_before};
+use super::url::{colonless_scheme, push_rest, quoted_rest_end, scheme_before, Scheme};
 use super::version;
 use super::view::View;
 use super::{push_lossy, Candidates, Found, Settings};
@@ -272,17 +272,29 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         // The URL first: candidates are pushed in output order (by start,
         // the longer first), which `find_all` relies on to merge the passes.
-        let url_end = self.schemeless_url_end(s, addr_end);
+        let scheme = colonless_scheme(text, s);
+        let url_end = self
+            .schemeless_url_end(s, addr_end)
+            .or(scheme.as_ref().map(|_| addr_end));
         if let Some(ue) = url_end {
             let mark = self.out.values.len();
+            push_scheme(&mut self.out.values, scheme.as_ref());
             push_lossy(&mut self.out.values, &text[s..addr_end]);
             push_rest(&mut self.out.values, &text[addr_end..ue]);
             let value = self.out.since(mark);
-            self.push(IndicatorKind::Url, value, s, ue);
+            let start = scheme.as_ref().map_or(s, |scheme| scheme.start);
+            self.push(IndicatorKind::Url, value, start, ue)
+                .forced_defang = scheme.is_some();
         }
-        self.out
-            .push_text(IndicatorKind::Ipv4, &text[s..end], s, addr_end)
-            .port = port;
+        // A URL with a scheme reports its host only as a part, whether the
+        // scheme kept its colon or not.
+        if scheme.is_none() || self.settings.all_parts {
+            let f = self
+                .out
+                .push_text(IndicatorKind::Ipv4, &text[s..end], s, addr_end);
+            f.port = port;
+            f.part = scheme.is_some();
+        }
         self.floor = url_end.unwrap_or(addr_end.max(e));
         self.floor
     }
@@ -321,25 +333,34 @@ impl<'v, 'h> Scanner<'v, 'h> {
             port = p;
             host_end = pe;
         }
-        let url_end = self.schemeless_url_end(s, host_end);
+        let scheme = colonless_scheme(text, s);
+        let url_end = self
+            .schemeless_url_end(s, host_end)
+            .or(scheme.as_ref().map(|_| host_end));
         if let Some(ue) = url_end {
             let url = self.out.values.len();
+            push_scheme(&mut self.out.values, scheme.as_ref());
             self.out.copy_value(domain.clone());
             push_rest(&mut self.out.values, &text[e..ue]);
             let value = self.out.since(url);
             // The floor stays at the host's end: scanning resumes there, and
             // a host named inside the path (`?next=login.example.com`) is
             // found whole.
-            self.push(IndicatorKind::Url, value, s, ue);
+            let start = scheme.as_ref().map_or(s, |scheme| scheme.start);
+            self.push(IndicatorKind::Url, value, start, ue)
+                .forced_defang = scheme.is_some();
         }
-        let f = self.push(
-            IndicatorKind::Domain,
-            domain,
-            s,
-            if url_end.is_some() { e } else { host_end },
-        );
-        if url_end.is_none() {
-            f.port = port;
+        if scheme.is_none() || self.settings.all_parts {
+            let f = self.push(
+                IndicatorKind::Domain,
+                domain,
+                s,
+                if url_end.is_some() { e } else { host_end },
+            );
+            if url_end.is_none() {
+                f.port = port;
+            }
+            f.part = scheme.is_some();
         }
         true
     }
@@ -399,6 +420,15 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
         self.floor = de;
         de
+    }
+}
+
+/// Appends `scheme://` when a URL's scheme was written without its colon
+/// (`http//host`); a scheme-less URL's value starts at its host.
+fn push_scheme(out: &mut String, scheme: Option<&Scheme>) {
+    if let Some(scheme) = scheme {
+        out.push_str(scheme.canonical);
+        out.push_str("://");
     }
 }
 
