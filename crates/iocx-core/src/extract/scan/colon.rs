@@ -293,10 +293,9 @@ impl Scanner<'_, '_> {
                 end = pe;
             }
         }
-        let mark = self.out.values.len();
-        self.out.values.push_str(&canonical);
-        let value = self.out.since(mark);
-        self.push(IndicatorKind::Ipv6, value, start, end).port = port;
+        self.out
+            .push_text(IndicatorKind::Ipv6, canonical.as_bytes(), start, end)
+            .port = port;
         self.floor = end;
         end.max(run_end)
     }
