@@ -130,7 +130,8 @@ impl Scanner<'_, '_> {
         let host_value = host_at + usize::from(bracketed)..host_stop - usize::from(bracketed);
         let value = self.out.since(mark);
         let start = scheme.start;
-        self.push(IndicatorKind::Url, value, start, end)
+        self.out
+            .push(IndicatorKind::Url, value, start, end)
             .forced_defang = scheme.defanged;
         let host_value = self.settings.all_parts.then_some(host_value);
         if let Some(host_value) = host_value {
@@ -139,7 +140,7 @@ impl Scanner<'_, '_> {
                 Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
                 None => IndicatorKind::Domain,
             };
-            self.push(kind, host_value, host_start, host_end).part = true;
+            self.out.push(kind, host_value, host_start, host_end).part = true;
         }
         // A URL inside this one's path or query (`?redirect_uri=http://x/`,
         // `/web/2019/http://x/`, `?url=https://x/`) is an indicator of its
@@ -278,7 +279,7 @@ impl Scanner<'_, '_> {
                 self.out.values.push('/');
                 self.out.values.push_str(&len.to_string());
                 let value = self.out.since(mark);
-                self.push(IndicatorKind::Cidr, value, s, pe);
+                self.out.push(IndicatorKind::Cidr, value, s, pe);
                 self.floor = pe;
                 return pe;
             }

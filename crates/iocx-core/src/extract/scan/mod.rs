@@ -13,8 +13,6 @@
 
 mod colon;
 
-use std::ops::Range;
-
 use super::classify;
 use super::context;
 use super::host::{
@@ -28,7 +26,7 @@ use super::table;
 use super::url::{colonless_scheme, push_rest, quoted_rest_end, scheme_before, Scheme};
 use super::version;
 use super::view::View;
-use super::{push_lossy, Candidates, Found, Settings};
+use super::{push_lossy, Candidates, Settings};
 use crate::IndicatorKind;
 
 /// Scanner state over one view.
@@ -80,16 +78,6 @@ impl<'v, 'h> Scanner<'v, 'h> {
             };
             pos = next.max(p + 1);
         });
-    }
-
-    fn push(
-        &mut self,
-        kind: IndicatorKind,
-        value: Range<usize>,
-        start: usize,
-        end: usize,
-    ) -> &mut Found {
-        self.out.push(kind, value, start, end)
     }
 
     fn defanged(&self, start: usize, end: usize) -> bool {
@@ -277,14 +265,8 @@ impl<'v, 'h> Scanner<'v, 'h> {
             .schemeless_url_end(s, addr_end)
             .or(scheme.as_ref().map(|_| addr_end));
         if let Some(ue) = url_end {
-            let mark = self.out.values.len();
-            push_scheme(&mut self.out.values, scheme.as_ref());
-            push_lossy(&mut self.out.values, &text[s..addr_end]);
-            push_rest(&mut self.out.values, &text[addr_end..ue]);
-            let value = self.out.since(mark);
-            let start = scheme.as_ref().map_or(s, |scheme| scheme.start);
-            self.push(IndicatorKind::Url, value, start, ue)
-                .forced_defang = scheme.is_some();
+            let host = |out: &mut Candidates| push_lossy(&mut out.values, &text[s..addr_end]);
+            self.push_host_url(scheme.as_ref(), s, host, addr_end, ue);
         }
         // A URL with a scheme reports its host only as a part, whether the
         // scheme kept its colon or not.
@@ -338,20 +320,14 @@ impl<'v, 'h> Scanner<'v, 'h> {
             .schemeless_url_end(s, host_end)
             .or(scheme.as_ref().map(|_| host_end));
         if let Some(ue) = url_end {
-            let url = self.out.values.len();
-            push_scheme(&mut self.out.values, scheme.as_ref());
-            self.out.copy_value(domain.clone());
-            push_rest(&mut self.out.values, &text[e..ue]);
-            let value = self.out.since(url);
             // The floor stays at the host's end: scanning resumes there, and
             // a host named inside the path (`?next=login.example.com`) is
             // found whole.
-            let start = scheme.as_ref().map_or(s, |scheme| scheme.start);
-            self.push(IndicatorKind::Url, value, start, ue)
-                .forced_defang = scheme.is_some();
+            let host = |out: &mut Candidates| out.copy_value(domain.clone());
+            self.push_host_url(scheme.as_ref(), s, host, e, ue);
         }
         if scheme.is_none() || self.settings.all_parts {
-            let f = self.push(
+            let f = self.out.push(
                 IndicatorKind::Domain,
                 domain,
                 s,
@@ -363,6 +339,31 @@ impl<'v, 'h> Scanner<'v, 'h> {
             f.part = scheme.is_some();
         }
         true
+    }
+
+    /// Pushes the URL whose host starts at `s` and whose value is `scheme://`
+    /// (when its scheme was written without the colon, `http//host`), the
+    /// host `host` appends, then `text[rest..end]`: a port, a path.
+    fn push_host_url(
+        &mut self,
+        scheme: Option<&Scheme>,
+        s: usize,
+        host: impl FnOnce(&mut Candidates),
+        rest: usize,
+        end: usize,
+    ) {
+        let mark = self.out.values.len();
+        if let Some(scheme) = scheme {
+            self.out.values.push_str(scheme.canonical);
+            self.out.values.push_str("://");
+        }
+        host(&mut self.out);
+        push_rest(&mut self.out.values, &self.text[rest..end]);
+        let value = self.out.since(mark);
+        let start = scheme.map_or(s, |scheme| scheme.start);
+        self.out
+            .push(IndicatorKind::Url, value, start, end)
+            .forced_defang = scheme.is_some();
     }
 
     /// The end of a scheme-less URL that starts at `start` and whose path
@@ -414,21 +415,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
         self.out.values.push('@');
         self.out.copy_value(domain.clone());
         let value = self.out.since(email);
-        self.push(IndicatorKind::Email, value, s, de);
+        self.out.push(IndicatorKind::Email, value, s, de);
         if self.settings.all_parts {
-            self.push(IndicatorKind::Domain, domain, ds, de).part = true;
+            self.out.push(IndicatorKind::Domain, domain, ds, de).part = true;
         }
         self.floor = de;
         de
-    }
-}
-
-/// Appends `scheme://` when a URL's scheme was written without its colon
-/// (`http//host`); a scheme-less URL's value starts at its host.
-fn push_scheme(out: &mut String, scheme: Option<&Scheme>) {
-    if let Some(scheme) = scheme {
-        out.push_str(scheme.canonical);
-        out.push_str("://");
     }
 }
 
