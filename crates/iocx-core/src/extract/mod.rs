@@ -296,6 +296,19 @@ impl Extractor {
     /// Every match in `haystack`, in input order, their values in one
     /// buffer: what [`Extractor::find_all`] gives without an allocation per
     /// match.
+    ///
+    /// ```
+    /// use iocx_core::{Extractor, IndicatorKind};
+    ///
+    /// let text = b"beacon to hxxp://evil[.]com/a and 10.0.0[.]5";
+    /// let matches = Extractor::new().find_matches(text);
+    /// let found: Vec<(IndicatorKind, &str)> = matches.iter().map(|m| (m.kind, m.value)).collect();
+    /// assert_eq!(
+    ///     found,
+    ///     [(IndicatorKind::Url, "http://evil.com/a"), (IndicatorKind::Ipv4, "10.0.0.5")]
+    /// );
+    /// assert_eq!(matches.get(1).unwrap().raw(text), b"10.0.0[.]5");
+    /// ```
     pub fn find_matches(&self, haystack: &[u8]) -> Matches {
         let view = view::View::new(haystack);
         let settings = Settings {
