@@ -231,10 +231,17 @@ fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         // prose, but for the at, which prose does not write in brackets:
         // `intel (at) example.com`.
         let square = raw[open] == b'[' || with == Meaning::At;
-        let spaced_before =
-            square && before == Some(b' ') && open >= 2 && is_label_byte(raw[open - 2]);
         let spaced_after =
             square && after == Some(b' ') && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
+        // A dot with a space before only is a TLD named in prose (`we
+        // observed [.]info and [.]pw domains`), not a host: that space joins
+        // only with one after (`evil [.] com`). A space after only is a
+        // host's (`revcode[.] eu`).
+        let spaced_before = square
+            && (spaced_after || with == Meaning::At)
+            && before == Some(b' ')
+            && open >= 2
+            && is_label_byte(raw[open - 2]);
         let joins_before = before.is_some_and(is_label_byte) || spaced_before;
         let joins_after = after.is_some_and(is_label_byte) || spaced_after;
         if !(tight || joins_before && joins_after) {
