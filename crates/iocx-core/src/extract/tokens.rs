@@ -216,6 +216,15 @@ fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Candidates) {
     if !long && separated && (count < 3 || starts_date_or_year(text, at, count)) {
         return;
     }
+    // IBM's midrange computer: `the AS400 system`, `IBM AS400`.
+    if !long
+        && !separated
+        && &text[at..at + count] == b"400"
+        && names_the_ibm_machine(text, s, at + 3)
+        && strictness != Strictness::Lenient
+    {
+        return;
+    }
     let number: u64 = std::str::from_utf8(&text[at..at + count])
         .ok()
         .and_then(|d| d.parse().ok())
@@ -228,6 +237,36 @@ fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Candidates) {
     out.values.push_str(&number.to_string());
     let value = out.since(mark);
     out.push(IndicatorKind::Asn, value, s, at + count);
+}
+
+/// True when `AS400` at `text[start..end]` names IBM's computer rather than
+/// an AS number: after `IBM`, or before a word that a machine takes
+/// (`system`, `server`, `host` …) or `i`/`/400`-style product names.
+fn names_the_ibm_machine(text: &[u8], start: usize, end: usize) -> bool {
+    let before = &text[start.saturating_sub(4)..start];
+    let ibm = before.eq_ignore_ascii_case(b"IBM ") || before.ends_with(b"IBM");
+    let after = text.get(end + 1..).unwrap_or_default();
+    let word = &after[..after
+        .iter()
+        .take(12)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count()];
+    let machine_word = text.get(end) == Some(&b' ')
+        && [
+            &b"system"[..],
+            b"systems",
+            b"server",
+            b"servers",
+            b"host",
+            b"machine",
+            b"mainframe",
+            b"platform",
+            b"terminal",
+            b"environment",
+        ]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w));
+    ibm || machine_word
 }
 
 /// True when the `count` digits at `at` are a year (`1990`–`2039`) or
