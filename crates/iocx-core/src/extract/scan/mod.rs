@@ -166,7 +166,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         } else {
             narrow_token(text, s, e, p)
         };
-        if text.get(e) == Some(&b'@') && parse_webdav_suffix(text, e).is_none() {
+        if text.get(e) == Some(&b'@') && parse_webdav_suffix(text, e).is_none()
+            || local_part_goes_on(text, e)
+        {
             return e; // the local part of an e-mail: the `@` handler takes it
         }
         let (s, mut e) = trim_host(text, s, e);
@@ -432,6 +434,19 @@ impl<'v, 'h> Scanner<'v, 'h> {
         self.floor = de;
         de
     }
+}
+
+/// True when the host token that ends at `at` goes on, past a `+` or `%`
+/// no host holds, as the local part of an e-mail (`john.doe+tag@x.com`):
+/// the token is then left to the `@` handler, which reads the local part
+/// whole. Looks at most 64 bytes ahead, a local part's longest.
+fn local_part_goes_on(text: &[u8], at: usize) -> bool {
+    if !matches!(text.get(at), Some(b'+' | b'%')) {
+        return false;
+    }
+    let local = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let run = text[at..].iter().take(64).take_while(|b| local(b)).count();
+    text.get(at + run) == Some(&b'@')
 }
 
 /// True when the last label of `text[start..end]` has a capital letter.
