@@ -197,28 +197,39 @@ impl Table {
         self.tags = tags;
         self.slots = slots;
     }
+}
 
-    /// The entry of `name` (any ASCII case) whose hash is `hash`.
-    pub(crate) fn get_hashed(&self, hash: u64, name: &[u8]) -> Option<Entry> {
-        self.probe(hash, name).ok().map(|i| self.slots[i].entry)
-    }
+/// Reading a table, the one being built ([`Table`]) or the one compiled in
+/// ([`TableView`]): the probe is written once, over these accessors.
+pub(crate) trait Lookup {
+    /// The number of slots, a power of two.
+    fn size(&self) -> usize;
+    /// The tag of slot `i`; 0 when it is empty.
+    fn tag(&self, i: usize) -> u16;
+    /// Slot `i` (which is not empty).
+    fn slot(&self, i: usize) -> Slot;
+    /// `len` bytes of the names' arena from `start`.
+    fn name(&self, start: usize, len: usize) -> &[u8];
 
     /// The slot holding `name` (any ASCII case) whose hash is `hash`, or
     /// else the empty slot that ends its probe sequence.
     fn probe(&self, hash: u64, name: &[u8]) -> Result<usize, usize> {
-        let mask = self.slots.len() - 1;
+        let mask = self.size() - 1;
         let tag = RightHash::tag(hash);
         let mut i = hash as usize & mask;
         loop {
-            let t = self.tags[i];
+            let t = self.tag(i);
             if t == 0 {
                 return Err(i);
             }
-            let slot = &self.slots[i];
-            if t == tag && slot.hash == hash && slot.len as usize == name.len() {
-                let start = slot.start as usize;
-                let stored = &self.names[start..start + name.len()];
-                if stored.eq_ignore_ascii_case(name) {
+            if t == tag {
+                let slot = self.slot(i);
+                if slot.hash == hash
+                    && slot.len as usize == name.len()
+                    && self
+                        .name(slot.start as usize, name.len())
+                        .eq_ignore_ascii_case(name)
+                {
                     return Ok(i);
                 }
             }
@@ -226,8 +237,32 @@ impl Table {
         }
     }
 
-    pub(crate) fn get(&self, name: &[u8]) -> Option<Entry> {
+    /// The entry of `name` (any ASCII case) whose hash is `hash`.
+    fn get_hashed(&self, hash: u64, name: &[u8]) -> Option<Entry> {
+        self.probe(hash, name).ok().map(|i| self.slot(i).entry)
+    }
+
+    /// The entry of `name` (any ASCII case).
+    fn get(&self, name: &[u8]) -> Option<Entry> {
         self.get_hashed(RightHash::of(name), name)
+    }
+}
+
+impl Lookup for Table {
+    fn size(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn tag(&self, i: usize) -> u16 {
+        self.tags[i]
+    }
+
+    fn slot(&self, i: usize) -> Slot {
+        self.slots[i]
+    }
+
+    fn name(&self, start: usize, len: usize) -> &[u8] {
+        &self.names[start..start + len]
     }
 }
 
@@ -301,8 +336,9 @@ impl Table {
         table
     }
 
-    /// The table as bytes, for [`Table::from_bytes`]: a magic word and the
-    /// three sizes, then the tags, the slots and the names, little-endian.
+    /// The table as bytes, for [`TableView`]: a magic word and three sizes
+    /// (slots, names' bytes, names), then the tags, the slots and the
+    /// names, little-endian.
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
         let mut out =
             Vec::with_capacity(16 + self.slots.len() * (2 + SLOT_BYTES) + self.names.len());
@@ -322,43 +358,74 @@ impl Table {
         out.extend_from_slice(&self.names);
         out
     }
+}
 
-    /// The table [`Table::to_bytes`] wrote.
+/// A table as [`Table::to_bytes`] wrote it, read where it lies: the build
+/// script's output is compiled into the crate, and a lookup decodes the
+/// slot it reaches, so nothing is copied at start-up.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TableView<'a> {
+    tags: &'a [u8],
+    slots: &'a [u8],
+    names: &'a [u8],
+    size: usize,
+}
+
+impl<'a> TableView<'a> {
+    /// The table in `bytes`.
     ///
     /// # Panics
     /// When `bytes` are not such a table: they are the build script's
     /// output, compiled into the crate, so a mismatch is a build error.
-    pub(crate) fn from_bytes(bytes: &[u8]) -> Table {
+    pub(crate) fn from_bytes(bytes: &'a [u8]) -> TableView<'a> {
         assert!(bytes.starts_with(MAGIC), "not a PSL table of this version");
         let u32_at =
             |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
-        let (size, names_len, len) = (u32_at(4), u32_at(8), u32_at(12));
+        let (size, names_len) = (u32_at(4), u32_at(8));
         let (tags_at, slots_at) = (16, 16 + 2 * size);
         let names_at = slots_at + SLOT_BYTES * size;
+        assert!(size.is_power_of_two(), "a PSL table of {size} slots");
         assert_eq!(
             bytes.len(),
             names_at + names_len,
             "a PSL table of the wrong size"
         );
-        let tags = bytes[tags_at..slots_at]
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        let slots = bytes[slots_at..names_at]
-            .chunks_exact(SLOT_BYTES)
-            .map(|b| Slot {
-                hash: u64::from_le_bytes(b[0..8].try_into().expect("8 bytes")),
-                start: u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
-                len: u32::from_le_bytes(b[12..16].try_into().expect("4 bytes")),
-                entry: Entry::from_bits(b[16]),
-            })
-            .collect();
-        Table {
-            tags,
-            slots,
-            names: bytes[names_at..].to_vec(),
-            len,
+        TableView {
+            tags: &bytes[tags_at..slots_at],
+            slots: &bytes[slots_at..names_at],
+            names: &bytes[names_at..],
+            size,
         }
+    }
+}
+
+impl Lookup for TableView<'_> {
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn tag(&self, i: usize) -> u16 {
+        let b: [u8; 2] = self.tags[2 * i..2 * i + 2].try_into().expect("2 bytes");
+        u16::from_le_bytes(b)
+    }
+
+    fn slot(&self, i: usize) -> Slot {
+        // One bounds check for the whole slot; the fields are then read at
+        // fixed offsets of an array.
+        let b: &[u8; SLOT_BYTES] = self.slots[SLOT_BYTES * i..SLOT_BYTES * (i + 1)]
+            .try_into()
+            .expect("a whole slot");
+        let [h0, h1, h2, h3, h4, h5, h6, h7, s0, s1, s2, s3, l0, l1, l2, l3, bits] = *b;
+        Slot {
+            hash: u64::from_le_bytes([h0, h1, h2, h3, h4, h5, h6, h7]),
+            start: u32::from_le_bytes([s0, s1, s2, s3]),
+            len: u32::from_le_bytes([l0, l1, l2, l3]),
+            entry: Entry::from_bits(bits),
+        }
+    }
+
+    fn name(&self, start: usize, len: usize) -> &[u8] {
+        &self.names[start..start + len]
     }
 }
 
