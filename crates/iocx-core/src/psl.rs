@@ -35,7 +35,7 @@ static TABLE_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/psl.table"
 /// process, nothing copied, nothing parsed.
 static LIST: LazyLock<TableView<'static>> = LazyLock::new(|| TableView::from_bytes(TABLE_BYTES));
 
-/// Forces the list to be parsed now rather than on first lookup.
+/// Reads the compiled table's header now rather than on first lookup.
 pub fn preload() {
     LazyLock::force(&LIST);
 }

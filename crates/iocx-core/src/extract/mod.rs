@@ -82,8 +82,6 @@ pub(crate) struct Found {
     pub(crate) port: Option<u16>,
     /// Defanged in a way the view does not record (a scheme like `hxxp`).
     pub(crate) forced_defang: bool,
-    /// A part of a larger match, reported only with `all_parts`.
-    pub(crate) part: bool,
 }
 
 impl Found {
@@ -120,7 +118,6 @@ impl Candidates {
             end,
             port: None,
             forced_defang: false,
-            part: false,
         });
         self.list.last_mut().expect("just pushed")
     }

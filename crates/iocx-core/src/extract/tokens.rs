@@ -8,6 +8,8 @@
 //! [`classify`](super::classify) pass that stops only at `cve` (any case)
 //! and `AS`.
 
+use std::fmt::Write;
+
 use super::classify::{hex_run_end, hex_run_start};
 use super::{Candidates, Strictness};
 use crate::IndicatorKind;
@@ -233,8 +235,7 @@ fn asn_at(text: &[u8], s: usize, strictness: Strictness, out: &mut Candidates) {
         return;
     }
     let mark = out.values.len();
-    out.values.push_str("AS");
-    out.values.push_str(&number.to_string());
+    write!(out.values, "AS{number}").expect("a String takes any text");
     let value = out.since(mark);
     out.push(IndicatorKind::Asn, value, s, at + count);
 }

@@ -37,7 +37,7 @@ pub(crate) struct Entry {
 /// input can at worst walk the longest probe sequence of this one table.
 ///
 /// Most lookups are misses (`e.g`, `file.exe`, `evil.com` under `com`), and
-/// the slots (~0.8 MB) do not stay in the caches between them, so a probe
+/// the slots (~0.6 MB) do not stay in the caches between them, so a probe
 /// first reads `tags`, 16 bits of each slot's hash (64 KB), and touches a
 /// slot only when its tag matches: a miss usually costs one or two reads
 /// of the tags alone.

@@ -2,6 +2,7 @@
 //! percent-encoded), ssdeep hashes (`96:…:…`) and IPv6 addresses and
 //! networks.
 
+use std::fmt::Write;
 use std::net::IpAddr;
 
 use super::Scanner;
@@ -133,14 +134,13 @@ impl Scanner<'_, '_> {
         self.out
             .push(IndicatorKind::Url, value, start, end)
             .forced_defang = scheme.defanged;
-        let host_value = self.settings.all_parts.then_some(host_value);
-        if let Some(host_value) = host_value {
+        if self.settings.all_parts {
             let kind = match ip {
                 Some(IpAddr::V4(_)) => IndicatorKind::Ipv4,
                 Some(IpAddr::V6(_)) => IndicatorKind::Ipv6,
                 None => IndicatorKind::Domain,
             };
-            self.out.push(kind, host_value, host_start, host_end).part = true;
+            self.out.push(kind, host_value, host_start, host_end);
         }
         // A URL inside this one's path or query (`?redirect_uri=http://x/`,
         // `/web/2019/http://x/`, `?url=https://x/`) is an indicator of its
@@ -275,9 +275,7 @@ impl Scanner<'_, '_> {
         if end == e {
             if let Some((len, pe)) = parse_prefix(text, e, 128) {
                 let mark = self.out.values.len();
-                self.out.values.push_str(&canonical);
-                self.out.values.push('/');
-                self.out.values.push_str(&len.to_string());
+                write!(self.out.values, "{canonical}/{len}").expect("a String takes any text");
                 let value = self.out.since(mark);
                 self.out.push(IndicatorKind::Cidr, value, s, pe);
                 self.floor = pe;

@@ -283,11 +283,9 @@ impl<'v, 'h> Scanner<'v, 'h> {
         // A URL with a scheme reports its host only as a part, whether the
         // scheme kept its colon or not.
         if scheme.is_none() || self.settings.all_parts {
-            let f = self
-                .out
-                .push_text(IndicatorKind::Ipv4, &text[s..end], s, addr_end);
-            f.port = port;
-            f.part = scheme.is_some();
+            self.out
+                .push_text(IndicatorKind::Ipv4, &text[s..end], s, addr_end)
+                .port = port;
         }
         self.floor = url_end.unwrap_or(addr_end.max(e));
         self.floor
@@ -348,7 +346,6 @@ impl<'v, 'h> Scanner<'v, 'h> {
             if url_end.is_none() {
                 f.port = port;
             }
-            f.part = scheme.is_some();
         }
         true
     }
@@ -429,7 +426,7 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let value = self.out.since(email);
         self.out.push(IndicatorKind::Email, value, s, de);
         if self.settings.all_parts {
-            self.out.push(IndicatorKind::Domain, domain, ds, de).part = true;
+            self.out.push(IndicatorKind::Domain, domain, ds, de);
         }
         self.floor = de;
         de
