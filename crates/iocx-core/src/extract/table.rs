@@ -25,6 +25,77 @@ pub(crate) struct TableMemo {
     /// block's first line when the walk found it (`None`: it lies beyond the
     /// look-back window).
     block: Option<(u8, usize, Option<usize>)>,
+    /// The last header read: where it starts, its separator, and which of
+    /// its cells name a file. The rows of a block ask about the same header
+    /// (a CSV feed once per `.com` name); in a block longer than the
+    /// look-back window the header moves down a row at a time, and each row
+    /// is read as one once.
+    header: Option<(usize, u8, FileColumns)>,
+}
+
+/// Which cells of a header line name a file: a bit for each of the first
+/// 64 cells, and whether any cell after those does.
+#[derive(Clone, Copy, Debug)]
+struct FileColumns {
+    first: u64,
+    beyond: bool,
+}
+
+impl FileColumns {
+    fn of(header: &[u8], sep: u8) -> FileColumns {
+        let mut columns = FileColumns {
+            first: 0,
+            beyond: false,
+        };
+        for (i, cell) in header.split(|&b| b == sep).enumerate() {
+            if names_a_file(cell) {
+                match i {
+                    0..=63 => columns.first |= 1 << i,
+                    _ => columns.beyond = true,
+                }
+            }
+        }
+        columns
+    }
+
+    /// Whether cell `column` names a file; past the first 64 cells the
+    /// header is split again (`header` does it), which only a very wide
+    /// header with a file column far out needs.
+    fn get(&self, column: usize, header: impl FnOnce() -> bool) -> bool {
+        match column {
+            0..=63 => self.first >> column & 1 == 1,
+            _ => self.beyond && header(),
+        }
+    }
+}
+
+/// A header cell that names a file: `File name`, `Filename`, `Name`,
+/// `Attachment` (any case).
+fn names_a_file(cell: &[u8]) -> bool {
+    contains_ignoring_case(cell, b"file")
+        || contains_ignoring_case(cell, b"attachment")
+        || if cell.is_ascii() {
+            cell.trim_ascii().eq_ignore_ascii_case(b"name")
+        } else {
+            // Trimmed as text, so Unicode spaces around `Name` count too.
+            String::from_utf8_lossy(cell)
+                .trim()
+                .eq_ignore_ascii_case("name")
+        }
+}
+
+/// Whether `hay` holds `word` (lower-case ASCII letters) in any case.
+fn contains_ignoring_case(hay: &[u8], word: &[u8]) -> bool {
+    let Some(last) = hay.len().checked_sub(word.len()) else {
+        return false;
+    };
+    for i in 0..=last {
+        // The rest is compared only where the first letter stands.
+        if hay[i] | 0x20 == word[0] && hay[i..i + word.len()].eq_ignore_ascii_case(word) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The line holding the last position asked about.
@@ -148,18 +219,30 @@ pub(super) fn in_file_column(text: &[u8], pos: usize, memo: &mut TableMemo) -> b
     if header_start >= line_start {
         return false;
     }
-    let header_end =
-        memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
-    let mut header = &text[header_start..header_end];
-    if sep == b'|' {
-        header = header.trim_ascii_start();
-        header = header.strip_prefix(b"|").unwrap_or(header);
-    }
-    let Some(cell) = header.split(|&b| b == sep).nth(column) else {
-        return false;
+    let header = || {
+        let end =
+            memchr::memchr(b'\n', &text[header_start..]).map_or(text.len(), |i| header_start + i);
+        let mut header = &text[header_start..end];
+        if sep == b'|' {
+            header = header.trim_ascii_start();
+            header = header.strip_prefix(b"|").unwrap_or(header);
+        }
+        header
     };
-    let cell = String::from_utf8_lossy(cell).to_ascii_lowercase();
-    cell.contains("file") || cell.trim() == "name" || cell.contains("attachment")
+    let columns = match memo.header {
+        Some((start, s, columns)) if start == header_start && s == sep => columns,
+        _ => {
+            let columns = FileColumns::of(header(), sep);
+            memo.header = Some((header_start, sep, columns));
+            columns
+        }
+    };
+    columns.get(column, || {
+        header()
+            .split(|&b| b == sep)
+            .nth(column)
+            .is_some_and(names_a_file)
+    })
 }
 
 /// The start of the first line that begins at or after `at`.
@@ -217,6 +300,37 @@ mod tests {
             (window_rows - 1..=window_rows + 1).contains(&hits),
             "{hits}"
         );
+    }
+
+    /// A header's file columns are found in any case, and past the
+    /// first 64 cells.
+    #[test]
+    fn file_columns_of_wide_and_mixed_case_headers() {
+        let mut header = vec!["Hash", "FILE NAME", " name ", "Attachments", "FileName"];
+        header.extend(["x"; 70]);
+        header.push("Dropped file");
+        let line = header.join(",") + "\n";
+        let mut row = vec!["x"; header.len()];
+        row[1] = "setup.com";
+        let text = line.clone() + &row.join(",") + "\n";
+        let columns = FileColumns::of(line.trim_end().as_bytes(), b',');
+        assert_eq!(columns.first, 0b11110);
+        assert!(columns.beyond);
+        let at = |column: usize| {
+            let mut row = vec!["x"; header.len()];
+            row[column] = "setup.com";
+            let text = line.clone() + &row.join(",") + "\n";
+            let pos = text.rfind("setup.com").unwrap();
+            fresh(text.as_bytes(), pos)
+        };
+        let expected: Vec<usize> = vec![1, 2, 3, 4, header.len() - 1];
+        for column in 0..header.len() {
+            assert_eq!(at(column), expected.contains(&column), "column {column}");
+        }
+        assert!(fresh(text.as_bytes(), text.rfind("setup.com").unwrap()));
+        assert!(!names_a_file(b"fil e"));
+        assert!(!names_a_file(b"names"));
+        assert!(names_a_file("\u{a0}Name\u{2003}".as_bytes()));
     }
 
     proptest::proptest! {
