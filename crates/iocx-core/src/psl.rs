@@ -50,6 +50,40 @@ fn suffix_len(name: &str) -> Option<usize> {
 /// asks before it checks the labels, because most dotted tokens of prose
 /// fail here, on the probe of their last label.
 pub(crate) fn suffix_len_bytes(bytes: &[u8]) -> Option<usize> {
+    suffix_len_by(bytes, |end| {
+        let mut start = end;
+        while start > 0 && bytes[start - 1] != b'.' {
+            start -= 1;
+        }
+        start
+    })
+}
+
+/// [`suffix_len_bytes`] of a name of at most 64 bytes whose dots are the
+/// set bits of `dots` (bit `k` for byte `k`): each label's start is read
+/// off the mask instead of found by a loop over its bytes, whose exit a
+/// branch predictor cannot guess (labels vary in length).
+pub(crate) fn suffix_len_dotted(bytes: &[u8], dots: u64) -> Option<usize> {
+    debug_assert!(bytes.len() <= 64);
+    suffix_len_by(bytes, |end| {
+        // The dots before `end`.
+        let before = if end >= 64 {
+            dots
+        } else {
+            dots & ((1 << end) - 1)
+        };
+        if before == 0 {
+            0
+        } else {
+            64 - before.leading_zeros() as usize
+        }
+    })
+}
+
+/// The longest-rule walk, right to left; `label_start(end)` is the start
+/// of the label that ends at `end`.
+#[inline(always)]
+fn suffix_len_by(bytes: &[u8], label_start: impl Fn(usize) -> usize) -> Option<usize> {
     let list = &*LIST;
     let mut best = None;
     let mut end_label = bytes.len(); // start of the previous (shorter) suffix
@@ -58,9 +92,7 @@ pub(crate) fn suffix_len_bytes(bytes: &[u8]) -> Option<usize> {
     let mut start = bytes.len();
     loop {
         let label_end = start;
-        while start > 0 && bytes[start - 1] != b'.' {
-            start -= 1;
-        }
+        start = label_start(label_end);
         hash.push_label(bytes, start, label_end);
         let suffix = &bytes[start..];
         let entry = list.get_hashed(hash.finish(), suffix).unwrap_or_default();
@@ -157,6 +189,47 @@ pub fn registrable_domain(name: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dots_of(name: &[u8]) -> u64 {
+        name.iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'.')
+            .fold(0, |m, (k, _)| m | 1 << k)
+    }
+
+    proptest::proptest! {
+        /// The walk guided by a mask of the dots finds what the walk over
+        /// the bytes finds, on names of every shape up to 64 bytes: rules,
+        /// wildcards (`*.ck`, `*.compute-1.amazonaws.com`, `*.kawasaki.jp`),
+        /// exceptions (`!www.ck`, `!city.kawasaki.jp`), one-letter and empty
+        /// labels, dots at either end.
+        #[test]
+        fn the_dotted_walk_agrees_with_the_byte_walk(
+            labels in proptest::collection::vec(
+                proptest::sample::select(vec!["", "a", "b", "www", "evil", "ec2-3-80-1-2", "x-y"]),
+                0..5,
+            ),
+            suffix in proptest::sample::select(vec![
+                "com", "co.uk", "ck", "www.ck", "compute-1.amazonaws.com", "github.io",
+                "kawasaki.jp", "city.kawasaki.jp", "blogspot.com", "duckdns.org", "org",
+                "EXAMPLE", "xn--p1ai", "", "uk.", ".com",
+            ]),
+        ) {
+            let mut name = labels.join(".");
+            if !labels.is_empty() {
+                name.push('.');
+            }
+            name.push_str(suffix);
+            proptest::prop_assume!(name.len() <= 64);
+            let name = name.as_bytes();
+            proptest::prop_assert_eq!(
+                suffix_len_dotted(name, dots_of(name)),
+                suffix_len_bytes(name),
+                "{}",
+                String::from_utf8_lossy(name)
+            );
+        }
+    }
 
     #[test]
     fn the_table_grows_and_keeps_every_name() {

@@ -95,6 +95,25 @@ impl NameMasks {
         }
     }
 
+    /// The masks of the first `len` bytes of `block`, whose other bytes are
+    /// zero: a name already copied out needs no second copy.
+    pub(super) fn of_block(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
+        assert!(len <= MAX_LEN);
+        #[cfg(target_arch = "x86_64")]
+        {
+            masks_sse2(block, len)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            masks_scalar(&block[..len])
+        }
+    }
+
+    /// Bit `k` set when byte `k` is a dot.
+    pub(super) fn dots(&self) -> u64 {
+        self.dots
+    }
+
     /// [`Labels::of`] the name.
     pub(super) fn labels(&self) -> Option<Labels> {
         let len = self.len;
