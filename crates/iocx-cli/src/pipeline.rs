@@ -141,12 +141,17 @@ pub fn extract_all<S: Sink>(
         let len = settings.batch_len(rest);
         let (batch, after) = rest.split_at(len);
         rest = after;
+        let map_from = if len == 1 {
+            inputs::MAP_ALONE_FROM
+        } else {
+            inputs::MAP_FROM
+        };
         let results: Vec<_> = batch
             .par_iter()
             .map(|input| match input {
                 Input::File { source, path, .. } => (
                     source.as_str(),
-                    extract_whole(&*sink, source, path, settings),
+                    extract_whole(&*sink, source, path, settings, map_from),
                 ),
                 Input::Unreadable { source, error } => (
                     source.as_str(),
@@ -189,14 +194,15 @@ fn report_error(out: &mut dyn Write, source: &str, err: &io::Error) -> io::Resul
 }
 
 /// Extracts a small file in one go, returning its parts and whether anything
-/// was found.
+/// was found; a file of `map_from` bytes or more is mapped.
 fn extract_whole<S: Sink>(
     sink: &S,
     source: &str,
     path: &Path,
     settings: &Settings,
+    map_from: u64,
 ) -> io::Result<(Vec<S::Part>, bool)> {
-    let contents = match inputs::open(path)? {
+    let contents = match inputs::open(path, map_from)? {
         Opened::Whole(contents) => contents,
         // It was a regular file when listed but is not any more: read it.
         Opened::Stream(mut file) => {
@@ -233,7 +239,7 @@ fn extract_piecewise<S: Sink>(
     settings: &Settings,
     out: &mut dyn Write,
 ) -> Result<bool, Failure> {
-    let contents = match inputs::open(path).map_err(Failure::Input)? {
+    let contents = match inputs::open(path, inputs::MAP_FROM).map_err(Failure::Input)? {
         Opened::Whole(contents) => contents,
         Opened::Stream(file) => return extract_stream(sink, source, file, settings, out),
     };
