@@ -61,8 +61,8 @@ pub(crate) fn suffix_len_bytes(bytes: &[u8]) -> Option<usize> {
 
 /// [`suffix_len_bytes`] of a name of at most 64 bytes whose dots are the
 /// set bits of `dots` (bit `k` for byte `k`): each label's start is read
-/// off the mask instead of found by a loop over its bytes, whose exit a
-/// branch predictor cannot guess (labels vary in length).
+/// off the mask instead of found by a loop over its bytes, whose exit is
+/// often mispredicted (labels vary in length).
 pub(crate) fn suffix_len_dotted(bytes: &[u8], dots: u64) -> Option<usize> {
     debug_assert!(bytes.len() <= 64);
     suffix_len_by(bytes, |end| {
