@@ -154,8 +154,6 @@ pub fn open(path: &Path, map_from: u64) -> io::Result<Opened> {
         return Ok(Opened::Stream(file));
     }
     if meta.len() == 0 || meta.len() < map_from {
-        // Mapping costs more than the copy for a small file: with several
-        // threads, every unmap makes each core flush its TLB.
         let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
         let mut file = file;
         file.read_to_end(&mut bytes)?;
