@@ -38,8 +38,9 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Candidates) {
             return;
         }
         let run = &text[s..e];
-        // A decimal number or a run of one repeated digit is not a digest.
-        if run.iter().all(|&b| b == run[0])
+        // A decimal number or a run of one repeated digit (in any case:
+        // `ffffFfff…`) is not a digest.
+        if run.iter().all(|b| b.eq_ignore_ascii_case(&run[0]))
             || !run.iter().any(u8::is_ascii_alphabetic) && !labelled_as_hash(text, s)
         {
             return;
