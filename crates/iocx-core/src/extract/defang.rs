@@ -94,6 +94,31 @@ const BRACKETED: &[(&[u8], Meaning)] = &[
     (b"-", Meaning::Hyphen),
 ];
 
+/// Widens each dot token by a stray half bracket beside it (`evil[.]]com`,
+/// `evil[[.]com`, `evil。]com`). Left in the view, `.]` or `[.` is a
+/// half-bracket defang of its own: the value would refang again when
+/// extracted on its own (found by the fuzz target), and a host would not
+/// read as one at all.
+pub(super) fn swallow_stray_brackets(raw: &[u8], pending: &mut [Pending]) {
+    let label = |i: Option<usize>| {
+        i.and_then(|i| raw.get(i))
+            .is_some_and(|&b| is_label_byte(b))
+    };
+    for p in pending.iter_mut().filter(|p| p.with == Meaning::Dot) {
+        let stray_after = raw.get(p.end) == Some(&b']') && label(Some(p.end + 1));
+        let stray_before =
+            p.start.checked_sub(1).map(|i| raw[i]) == Some(b'[') && label(p.start.checked_sub(2));
+        let joins_before = stray_before || label(p.start.checked_sub(1));
+        let joins_after = stray_after || label(Some(p.end));
+        if stray_after && joins_before {
+            p.end += 1;
+        }
+        if stray_before && joins_after {
+            p.start -= 1;
+        }
+    }
+}
+
 /// Appends the defang token that starts at `i` (a position of the
 /// [`DefangStart`](super::classify::DefangStart) class), if one does, to
 /// `out`.

@@ -98,6 +98,7 @@ impl<'h> View<'h> {
         classify::for_each::<classify::DefangStart>(raw, |i| {
             defang::token_at(raw, i, &mut pending)
         });
+        defang::swallow_stray_brackets(raw, &mut pending);
         if pending.is_empty() {
             return View {
                 text: Text::Borrowed(raw),
