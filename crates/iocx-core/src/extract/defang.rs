@@ -95,7 +95,7 @@ const BRACKETED: &[(&[u8], Meaning)] = &[
 ];
 
 /// Widens each dot token by a stray half bracket beside it (`evil[.]]com`,
-/// `evil[[.]com`, `evil。]com`). Left in the view, `.]` or `[.` is a
+/// `evil[[.]com`, `evil[[.]]com`). Left in the view, `.]` or `[.` is a
 /// half-bracket defang of its own: the value would refang again when
 /// extracted on its own (found by the fuzz target), and a host would not
 /// read as one at all.
