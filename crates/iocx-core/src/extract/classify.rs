@@ -220,16 +220,35 @@ unsafe fn hex_mask_sse2(block: *const u8) -> u32 {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86-64; the caller guarantees 16 bytes.
     unsafe {
-        let in_range = |v, lo: u8, hi: u8| {
-            _mm_and_si128(
-                _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(lo as i8)), v),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(hi as i8)), v),
-            )
-        };
         let v = _mm_loadu_si128(block.cast());
         let lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-        let hex = _mm_or_si128(in_range(v, b'0', b'9'), in_range(lower, b'a', b'f'));
+        let hex = _mm_or_si128(
+            in_range_sse2(v, b'0', b'9'),
+            in_range_sse2(lower, b'a', b'f'),
+        );
         _mm_movemask_epi8(hex) as u32
+    }
+}
+
+/// The lanes of `v` from `lo` to `hi` (unsigned, inclusive), as one signed
+/// comparison: `v - lo`, moved down by 0x80, below `hi - lo + 1` moved
+/// down too. The SSE2 masks of the digest, label and URL recognisers share
+/// it.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(super) fn in_range_sse2(
+    v: std::arch::x86_64::__m128i,
+    lo: u8,
+    hi: u8,
+) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64.
+    unsafe {
+        let down = |x| _mm_xor_si128(x, _mm_set1_epi8(i8::MIN));
+        _mm_cmplt_epi8(
+            down(_mm_sub_epi8(v, _mm_set1_epi8(lo as i8))),
+            down(_mm_set1_epi8(hi.wrapping_sub(lo).wrapping_add(1) as i8)),
+        )
     }
 }
 

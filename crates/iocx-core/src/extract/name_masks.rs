@@ -192,14 +192,7 @@ fn masks_sse2(block: &[u8; MAX_LEN], len: usize) -> NameMasks {
         // `16 * chunk` for every chunk below 4.
         let (dots, hyphens, underscores, valid, zeros, xs16) = unsafe {
             let v = _mm_loadu_si128(block.as_ptr().add(16 * chunk).cast());
-            // Signed comparisons: bytes from 0x80 up are negative, so no
-            // range below takes them.
-            let in_range = |lo: u8, hi: u8| {
-                _mm_and_si128(
-                    _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
-                    _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
-                )
-            };
+            let in_range = |lo, hi| super::classify::in_range_sse2(v, lo, hi);
             let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
             let (dots, hyphens, underscores) = (is(b'.'), is(b'-'), is(b'_'));
             let valid = _mm_or_si128(

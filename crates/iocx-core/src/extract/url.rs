@@ -151,15 +151,7 @@ unsafe fn plain_mask_sse2(block: *const u8) -> u32 {
     use std::arch::x86_64::*;
     // SAFETY: SSE2 is part of x86-64; the caller guarantees the bytes.
     unsafe {
-        // `lo <= v <= hi` as one signed comparison of `v - lo` moved down by
-        // 0x80.
-        let in_range = |v, lo: u8, hi: u8| {
-            let shifted = _mm_xor_si128(
-                _mm_sub_epi8(v, _mm_set1_epi8(lo as i8)),
-                _mm_set1_epi8(i8::MIN),
-            );
-            _mm_cmplt_epi8(shifted, _mm_set1_epi8((hi - lo + 1) as i8 ^ i8::MIN))
-        };
+        let in_range = super::classify::in_range_sse2;
         let eq = |v, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
         let or = |a, b| _mm_or_si128(a, b);
         let v = _mm_loadu_si128(block.cast());
