@@ -200,6 +200,7 @@ fn ioc_soup() -> impl Strategy<Value = Vec<u8>> {
         "/", ":", "::", "[:]", "://", "@", "[@]", "hxxp", "http", "https", "1", "25", "255", "0",
         "10", "300", "fe80", "db8", "ff", "deadbeef", "0x", "CVE-", "2024", "AS", "ASN ", "?", "#",
         "=", "(", ")", "[", "]", "\"", "'", ",", "%2F", "\\", "\u{3002}", "\u{fffd}", "\0", "é",
+        "\u{200B}", "\u{AD}",
     ]);
     prop::collection::vec(token, 0..80).prop_map(|tokens| tokens.concat().into_bytes())
 }
@@ -242,6 +243,24 @@ proptest! {
         for m in &matches {
             prop_assert_eq!(m.raw(input.as_bytes()), ioc.value.as_bytes());
             prop_assert!(!m.defanged, "plain text flagged as defanged: {:?}", m);
+        }
+    }
+
+    #[test]
+    fn extractor_reads_through_zero_width_spaces(
+        ioc in indicator(),
+        sentence in prop::sample::select(SENTENCES.to_vec()),
+    ) {
+        // As a web page writes a long list so that it wraps.
+        let written = ioc.value.replace('.', ".\u{200B}");
+        let input = sentence.replacen("{}", &written, 1);
+        let matches = Extractor::new().find_all(input.as_bytes());
+        check_spans(input.as_bytes(), &matches)?;
+        let expected = BTreeSet::from([(ioc.kind, ioc.value.clone())]);
+        prop_assert_eq!(pairs(&matches), expected, "input {:?}", input);
+        for m in &matches {
+            prop_assert_eq!(m.raw(input.as_bytes()), written.as_bytes(), "input {:?}", input);
+            prop_assert!(!m.defanged, "flagged as defanged: {:?}", m);
         }
     }
 

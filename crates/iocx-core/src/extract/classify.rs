@@ -262,8 +262,10 @@ fn byte(text: &[u8], i: usize) -> u8 {
 /// sign (`%3A%2F%2F`), a doubled underscore (`http__`), the space before
 /// ` dot `, ` DOT ` or ` AT `, a scheme separator a space follows
 /// (`hxxp:// evil.com`), the second byte of a soft hyphen (PDF exports
-/// write one hyphen as `-\u{AD}\u{2010}`), and an `&` (the `"&"` that joins
-/// strings in Excel formulas); the last two tokens start before the mark.
+/// write one hyphen as `-\u{AD}\u{2010}`), the last byte of a zero-width
+/// space, non-joiner or joiner (see [`invisible`](super::invisible)), and
+/// an `&` (the `"&"` that joins strings in Excel formulas); the last three
+/// tokens start before the mark.
 pub(crate) struct DefangStart;
 
 impl Class for DefangStart {
@@ -271,10 +273,12 @@ impl Class for DefangStart {
         let b = text[i];
         matches!(
             b,
-            // The soft hyphen's second byte and `&` alone: rare enough that
-            // their handlers, which look back at what stands before, cost
-            // less than a test of the bytes around them in every block.
-            b'[' | b'(' | b'{' | b'\\' | b']' | 0xE3 | 0xEF | 0x1B | b'%' | 0xAD | b'&'
+            // The soft hyphen's second byte, the zero-width characters' last
+            // and `&` alone: rare enough that their handlers, which look
+            // back at what stands before, cost less than a test of the
+            // bytes around them in every block.
+            b'[' | b'(' | b'{' | b'\\' | b']' | 0xE3 | 0xEF | 0x1B | b'%' | 0xAD | b'&' | 0x8B
+                ..=0x8D
         ) || b == b'_' && byte(text, i + 1) == b'_'
             || b == b' '
                 && matches!(
@@ -299,19 +303,20 @@ impl Class for DefangStart {
         };
         let or = |a, b| _mm256_or_si256(a, b);
         let and = |a, b| _mm256_and_si256(a, b);
-        // The eleven single bytes by nibbles (two table lookups instead of
-        // eleven comparisons): each high nibble that holds some of them
-        // has a bit, set in the low nibbles' entries of its members
-        // (`0x1B`; `%&(`; `[\\]`; `{`; `0xAD`; `0xE3`, `0xEF`).
+        // The fourteen single bytes by nibbles (two table lookups instead
+        // of fourteen comparisons): each high nibble that holds some of
+        // them has a bit, set in the low nibbles' entries of its members
+        // (`0x1B`; `%&(`; `[\\]`; `{`; `0x8B`–`0x8D`; `0xAD`; `0xE3`,
+        // `0xEF`).
         #[rustfmt::skip]
         let (low_table, high_table) = (
             _mm256_setr_epi8(
-                0, 0, 0, 0x20, 0, 0x02, 0x02, 0, 0x02, 0, 0, 0x0D, 0x04, 0x14, 0, 0x20,
-                0, 0, 0, 0x20, 0, 0x02, 0x02, 0, 0x02, 0, 0, 0x0D, 0x04, 0x14, 0, 0x20,
+                0, 0, 0, 0x20, 0, 0x02, 0x02, 0, 0x02, 0, 0, 0x4D, 0x44, 0x54, 0, 0x20,
+                0, 0, 0, 0x20, 0, 0x02, 0x02, 0, 0x02, 0, 0, 0x4D, 0x44, 0x54, 0, 0x20,
             ),
             _mm256_setr_epi8(
-                0, 0x01, 0x02, 0, 0, 0x04, 0, 0x08, 0, 0, 0x10, 0, 0, 0, 0x20, 0,
-                0, 0x01, 0x02, 0, 0, 0x04, 0, 0x08, 0, 0, 0x10, 0, 0, 0, 0x20, 0,
+                0, 0x01, 0x02, 0, 0, 0x04, 0, 0x08, 0x40, 0, 0x10, 0, 0, 0, 0x20, 0,
+                0, 0x01, 0x02, 0, 0, 0x04, 0, 0x08, 0x40, 0, 0x10, 0, 0, 0, 0x20, 0,
             ),
         );
         let nibble = _mm256_set1_epi8(0x0F);

@@ -26,6 +26,7 @@ mod context;
 mod defang;
 mod detection;
 mod host;
+mod invisible;
 mod lexicon;
 mod name_masks;
 mod network;

@@ -64,6 +64,9 @@ struct Edit {
     view_len: u16,
     /// An escape rather than a defang (see `Pending::weak`).
     weak: bool,
+    /// Neither: an invisible character dropped (see
+    /// [`invisible`](super::invisible)), which leaves a match undefanged.
+    silent: bool,
 }
 
 // The view's in-place collect turns each `Pending` into an `Edit` in the
@@ -125,6 +128,7 @@ impl<'h> View<'h> {
                     raw_len: u16::try_from(p.end - p.start).expect("a defang token is short"),
                     view_len: with.len() as u16,
                     weak: p.weak,
+                    silent: p.with == defang::Meaning::Invisible,
                 };
                 text.extend_from_slice(with);
                 copied = p.end;
@@ -272,10 +276,10 @@ impl SequentialMap<'_> {
         .max(raw_start);
         // An edit inside `raw_start..raw_end` either contains the start (the
         // last one before `next`) or begins inside the match.
-        let edited = j > self.next
+        let edited = j > self.next && edits[self.next..j].iter().any(|e| !e.silent)
             || self.next > 0 && {
                 let e = &edits[self.next - 1];
-                e.raw_start >= raw_start && e.raw_start < raw_end
+                !e.silent && e.raw_start >= raw_start && e.raw_start < raw_end
             };
         (raw_start, raw_end, edited)
     }
@@ -323,7 +327,7 @@ mod tests {
                 .iter()
                 .map(|g| {
                     at += g;
-                    Edit { raw_start: at, view_start: at, raw_len: 3, view_len: 1, weak: false }
+                    Edit { raw_start: at, view_start: at, raw_len: 3, view_len: 1, weak: false, silent: false }
                 })
                 .collect();
             let view = View { text: Text::Borrowed(b""), edits, hint: Cell::new(0) };

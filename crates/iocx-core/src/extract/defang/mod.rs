@@ -4,11 +4,20 @@
 //! position its [`classify`](super::classify) pass marks (a bracket, a
 //! backslash, the lead byte of a wide dot, an escape, a `%`, a `__`, the
 //! space before ` dot ` or ` AT `, a `://` a space follows, a soft hyphen's
-//! second byte, an `&`); the handler
-//! for that byte decides from the bytes around it whether a token stands
-//! there and what replaces it.
+//! second byte, a zero-width character's last, an `&`); the handler for
+//! that byte decides from the bytes around it whether a token stands there
+//! and what replaces it. The bracketed tokens live in [`bracketed`],
+//! invisible characters in [`invisible`].
 //! Tokens that are also ordinary prose (`(.)`, ` dot `, ` AT `) count only
 //! where they join two words that can be labels.
+
+use super::invisible;
+
+mod bracketed;
+
+use bracketed::bracketed_at;
+pub(super) use bracketed::swallow_stray_brackets;
+pub(crate) use bracketed::{ends_in_wrapped_dot_opening, newline_in_wrapped_dot};
 
 /// What a defang token stands for. A byte, not the bytes themselves: input
 /// dense with tokens (`"a"&"b"&…`, `a[.]b[.]…` on one line) holds one
@@ -24,6 +33,8 @@ pub(super) enum Meaning {
     DoubleSlash,
     Hyphen,
     Space,
+    /// Nothing, for an invisible character: no defang either.
+    Invisible,
 }
 
 impl Meaning {
@@ -39,6 +50,7 @@ impl Meaning {
             Meaning::DoubleSlash => b"//",
             Meaning::Hyphen => b"-",
             Meaning::Space => b" ",
+            Meaning::Invisible => b"",
         }
     }
 }
@@ -79,46 +91,6 @@ const DOT_STOPWORDS_RIGHT: &[&str] = &[
     "one", "you", "now", "new", "how", "top", "win", "best",
 ];
 
-/// The bracketed tokens: what may stand between the brackets, and what the
-/// whole token means. Matching is case-insensitive and tolerates inner spaces.
-const BRACKETED: &[(&[u8], Meaning)] = &[
-    (b".", Meaning::Dot),
-    (b"dot", Meaning::Dot),
-    (b"d0t", Meaning::Dot),
-    (b":", Meaning::Colon),
-    (b"://", Meaning::SchemeSeparator),
-    (b"/", Meaning::Slash),
-    (b"//", Meaning::DoubleSlash),
-    (b"@", Meaning::At),
-    (b"at", Meaning::At),
-    (b"-", Meaning::Hyphen),
-];
-
-/// Widens each dot token by a stray half bracket beside it (`evil[.]]com`,
-/// `evil[[.]com`, `evil[[.]]com`). Left in the view, `.]` or `[.` is a
-/// half-bracket defang of its own: the value would refang again when
-/// extracted on its own (found by the fuzz target), and a host would not
-/// read as one at all.
-pub(super) fn swallow_stray_brackets(raw: &[u8], pending: &mut [Pending]) {
-    let label = |i: Option<usize>| {
-        i.and_then(|i| raw.get(i))
-            .is_some_and(|&b| is_label_byte(b))
-    };
-    for p in pending.iter_mut().filter(|p| p.with == Meaning::Dot) {
-        let stray_after = raw.get(p.end) == Some(&b']') && label(Some(p.end + 1));
-        let stray_before =
-            p.start.checked_sub(1).map(|i| raw[i]) == Some(b'[') && label(p.start.checked_sub(2));
-        let joins_before = stray_before || label(p.start.checked_sub(1));
-        let joins_after = stray_after || label(Some(p.end));
-        if stray_after && joins_before {
-            p.end += 1;
-        }
-        if stray_before && joins_after {
-            p.start -= 1;
-        }
-    }
-}
-
 /// Appends the defang token that starts at `i` (a position of the
 /// [`DefangStart`](super::classify::DefangStart) class), if one does, to
 /// `out`.
@@ -126,8 +98,16 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     match raw[i] {
         b'[' | b'(' | b'{' => bracketed_at(raw, i, out),
         b'\\' | b']' => backslash_or_half_bracket_at(raw, i, out),
-        0xE3 | 0xEF => wide_dot_at(raw, i, out),
-        0xAD => pdf_hyphen_at(raw, i, out),
+        0xE3 => wide_dot_at(raw, i, out),
+        0xEF => {
+            wide_dot_at(raw, i, out);
+            invisible::run_at(raw, i, out);
+        }
+        0xAD => {
+            pdf_hyphen_at(raw, i, out);
+            invisible::run_at(raw, i, out);
+        }
+        0x8B..=0x8D => invisible::run_at(raw, i, out),
         b'&' => excel_concatenation_at(raw, i, out),
         0x1B => terminal_escape_at(raw, i, out),
         b'%' => percent_separator_at(raw, i, out),
@@ -135,169 +115,6 @@ pub(super) fn token_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         b':' => spaced_scheme_separator_at(raw, i, out),
         _ => word_at(raw, i, out),
     }
-}
-
-/// The closing bracket for the opening one `open`.
-fn closer(open: u8) -> u8 {
-    match open {
-        b'[' => b']',
-        b'(' => b')',
-        _ => b'}',
-    }
-}
-
-/// Where a dot in brackets wrapped across a line end (`[.\n]`, `(.\r\n)`)
-/// that opens at `open` ends. Text exported with a line break after every
-/// period writes `evil[.\n]com`; it is the only token that holds a line
-/// end, and [`newline_in_wrapped_dot`] keeps the chunk and stream cuts out
-/// of it.
-fn wrapped_dot_end(raw: &[u8], open: usize) -> Option<usize> {
-    let close = closer(raw[open]);
-    let rest = raw.get(open + 1..)?;
-    match rest {
-        [b'.', b'\n', c, ..] if *c == close => Some(open + 4),
-        [b'.', b'\r', b'\n', c, ..] if *c == close => Some(open + 5),
-        _ => None,
-    }
-}
-
-/// True when the line end at `newline` (the `\n` byte) lies inside a
-/// wrapped dot `[.\n]`: input cut there would split the token.
-pub(crate) fn newline_in_wrapped_dot(raw: &[u8], newline: usize) -> bool {
-    let opener_at = |back: usize| {
-        newline
-            .checked_sub(back)
-            .filter(|&o| matches!(raw[o], b'[' | b'(' | b'{'))
-    };
-    [2, 3]
-        .into_iter()
-        .filter_map(opener_at)
-        .any(|open| wrapped_dot_end(raw, open).is_some_and(|end| end > newline))
-}
-
-/// True when `raw` ends with what may open a wrapped dot (`[.\n`,
-/// `(.\r\n`) whose closer is not there yet, as a stream window may.
-pub(crate) fn ends_in_wrapped_dot_opening(raw: &[u8]) -> bool {
-    let opener = |i: Option<usize>| i.is_some_and(|i| matches!(raw[i], b'[' | b'(' | b'{'));
-    raw.ends_with(b".\n") && opener(raw.len().checked_sub(3))
-        || raw.ends_with(b".\r\n") && opener(raw.len().checked_sub(4))
-}
-
-/// `[.]`, `(dot)`, `{ @ }`, `[://]` …, and ` [.] ` with the spaces around it
-/// when it joins two labels, for the bracket at `open`.
-fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
-    let close = closer(raw[open]);
-    if let Some(end) = wrapped_dot_end(raw, open) {
-        // Only where it joins two labels, as the spaced forms below.
-        let joins = open > 0
-            && is_label_byte(raw[open - 1])
-            && raw.get(end).is_some_and(|&b| is_label_byte(b));
-        if joins {
-            out.push(Pending {
-                start: open,
-                end,
-                with: Meaning::Dot,
-                weak: false,
-            });
-        }
-        return;
-    }
-    let mut i = open + 1;
-    while i < raw.len() && raw[i] == b' ' && i - open < 3 {
-        i += 1;
-    }
-    let inner_start = i;
-    let limit = (inner_start + 4).min(raw.len());
-    let Some(rel) = raw[inner_start..limit].iter().position(|&b| b == close) else {
-        // A half bracket: `evil[.com`.
-        if raw[open] == b'['
-            && raw.get(open + 1) == Some(&b'.')
-            && open > 0
-            && is_label_byte(raw[open - 1])
-            && raw.get(open + 2).is_some_and(|&b| is_label_byte(b))
-        {
-            out.push(Pending {
-                start: open,
-                end: open + 1,
-                with: Meaning::Nothing,
-                weak: false,
-            });
-        }
-        return;
-    };
-    let mut inner_end = inner_start + rel;
-    let end = inner_end + 1;
-    while inner_end > inner_start && raw[inner_end - 1] == b' ' {
-        inner_end -= 1;
-    }
-    let inner = &raw[inner_start..inner_end];
-    let Some(&(_, with)) = BRACKETED
-        .iter()
-        .find(|(tok, _)| inner.eq_ignore_ascii_case(tok))
-    else {
-        return;
-    };
-    let (mut start, mut stop) = (open, end);
-    let label_at = |i: usize| raw.get(i).is_some_and(|&b| is_label_byte(b));
-    // `visa[-]fraud[-]monitoring[.]com`: a hyphen only inside a label, so a
-    // list's `[-] http://…` bullet stays what it is.
-    if with == Meaning::Hyphen
-        && !(raw[open] == b'[' && open > 0 && label_at(open - 1) && label_at(end))
-    {
-        return;
-    }
-    // `[.]` and `[@]` written tight are unambiguous; other forms only
-    // count where they join two words (`(.)` alone in prose is not a dot).
-    let tight = raw[open] == b'[' && inner_start == open + 1 && inner_end + 1 == end;
-    if with == Meaning::Dot || with == Meaning::At {
-        let before = open.checked_sub(1).map(|i| raw[i]);
-        let after = raw.get(end).copied();
-        // Spaced forms only with square brackets, `regex (.) to` being
-        // prose, but for the at, which prose does not write in brackets:
-        // `intel (at) example.com`.
-        let square = raw[open] == b'[' || with == Meaning::At;
-        let spaced_after =
-            square && after == Some(b' ') && raw.get(end + 1).is_some_and(|&b| is_label_byte(b));
-        // A dot with a space before only is a TLD named in prose (`we
-        // observed [.]info and [.]pw domains`), not a host: that space joins
-        // only with one after (`evil [.] com`). A space after only is a
-        // host's (`revcode[.] eu`).
-        let spaced_before = square
-            && (spaced_after || with == Meaning::At)
-            && before == Some(b' ')
-            && open >= 2
-            && is_label_byte(raw[open - 2]);
-        let joins_before = before.is_some_and(is_label_byte) || spaced_before;
-        let joins_after = after.is_some_and(is_label_byte) || spaced_after;
-        if !(tight || joins_before && joins_after) {
-            return;
-        }
-        if spaced_before && joins_after {
-            start -= 1;
-        }
-        if spaced_after && joins_before {
-            stop += 1;
-        }
-        // A stray dot beside a tight token (`zloojq[.].com`,
-        // `185.62.103.[.]33`) is the same separator written twice.
-        if tight && with == Meaning::Dot {
-            if after == Some(b'.') && before.is_some_and(is_label_byte) && label_at(end + 1) {
-                stop += 1;
-            } else if before == Some(b'.')
-                && after.is_some_and(is_label_byte)
-                && open >= 2
-                && label_at(open - 2)
-            {
-                start -= 1;
-            }
-        }
-    }
-    out.push(Pending {
-        start,
-        end: stop,
-        with,
-        weak: false,
-    });
 }
 
 /// `evil\.com`, `http:\/\/x`, `http:\\x` for the backslash at `i`, and the
