@@ -231,16 +231,36 @@ pub(crate) fn rest_end(text: &[u8], at: usize) -> usize {
         }
         e += 1;
     }
-    trim_trailing(text, at, e)
+    let end = trim_trailing(text, at, e);
+    match note_number_start(&text[at..end]) {
+        Some(open) => trim_trailing(text, at, at + open),
+        None => end,
+    }
 }
 
-/// True when the `[` before `after` opens a link's text or a note's number
-/// rather than part of the URL: AsciiDoc writes `https://x/y[the title]`,
-/// and a title holds a space or runs past the line end; placeholders
-/// (`?id=[attackerID]`) do not. A reference list numbers its entries right
-/// after the URL (`/msg07625.html[2] September 8`, `/status/1262[3]:`);
-/// an index inside a query is followed by more of it (`?a[0]=1`). Looks at
-/// most 64 bytes ahead.
+/// Where a note's number glued to the end of a URL's `rest` starts: a
+/// reference list numbers its entries right after the URL
+/// (`/msg07625.html[2] September 8`, `/status/1262[3]:`), where an index
+/// inside a query is followed by more of it (`?a[0]=1`). Read off the
+/// URL's own end, so its value alone ends where it did in the text.
+fn note_number_start(rest: &[u8]) -> Option<usize> {
+    let [head @ .., b']'] = rest else {
+        return None;
+    };
+    let digits = head
+        .iter()
+        .rev()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let open = head.len().checked_sub(digits + 1)?;
+    ((1..=3).contains(&digits) && head[open] == b'[').then_some(open)
+}
+
+/// True when the `[` before `after` opens a link's text rather than part
+/// of the URL: AsciiDoc writes `https://x/y[the title]`, and a title holds
+/// a space or runs past the line end; placeholders (`?id=[attackerID]`) do
+/// not. Looks at most 64 bytes ahead.
 #[inline(never)]
 fn opens_link_text(after: &[u8]) -> bool {
     // A closing markup tag: `[param]http://x/raw/2cLs[/param]`.
@@ -249,12 +269,6 @@ fn opens_link_text(after: &[u8]) -> bool {
         if name > 0 && rest.get(name) == Some(&b']') {
             return true;
         }
-    }
-    let digits = leading(after, 4, u8::is_ascii_digit);
-    if (1..=3).contains(&digits) && after.get(digits) == Some(&b']') {
-        return after.get(digits + 1).map_or(true, |&b| {
-            URL_BYTE[usize::from(b)] == UrlByte::End || matches!(b, b':' | b',' | b'.' | b';')
-        });
     }
     for &b in after.iter().take(64) {
         match b {
