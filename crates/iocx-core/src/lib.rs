@@ -19,9 +19,10 @@
 //! 1. **The refanged view.** One SIMD classification pass (AVX2, with a
 //!    scalar fallback) marks every byte that can start a defang token (`[`,
 //!    `(`, `{`, `]`, `\`, ` dot `, ` AT `, `__`, `%`, wide dots, ESC, a
-//!    `://` a space follows). Each mark is checked against the token
-//!    table; the ones that are defang
-//!    tokens become edits. When there are edits the view is one copy of the
+//!    `://` a space follows, zero-width characters and soft hyphens). Each
+//!    mark is checked against the token table; the ones that are defang
+//!    tokens become edits, as do invisible characters inside a name
+//!    (`172.\u{200B}104.…`, which web pages write so long lists wrap). When there are edits the view is one copy of the
 //!    input with them applied, plus a sorted edit list that maps view
 //!    offsets back to input offsets in one forward walk. Input without
 //!    defang tokens is not copied.
