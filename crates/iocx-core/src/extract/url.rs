@@ -41,8 +41,15 @@ pub(crate) fn scheme_before(text: &[u8], colon: usize, floor: usize) -> Option<S
     // The run is at most 16 bytes, so each tail is lower-cased on the stack.
     let mut buf = [0u8; 16];
     (s..colon).find_map(|start| {
+        let run = &text[start..colon];
+        // A bracket that opens the run and closes nowhere in it is the
+        // text's (a Markdown link's `[https://…](…)`), not the scheme's
+        // (`[http]`, `h[tt]p`, `hxxp[://`).
+        if run[0] == b'[' && !run.contains(&b']') {
+            return None;
+        }
         let mut len = 0;
-        for &b in &text[start..colon] {
+        for &b in run {
             if !matches!(b, b'[' | b']') {
                 buf[len] = b.to_ascii_lowercase();
                 len += 1;

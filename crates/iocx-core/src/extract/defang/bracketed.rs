@@ -102,8 +102,8 @@ struct Inner {
 }
 
 /// The [`Inner`] of the bracket opened at `open` and closed by `close`,
-/// if it closes within reach: up to two spaces, three bytes and spaces
-/// after them, which hold every token of [`BRACKETED`].
+/// if it closes within reach: up to two spaces, then at most three bytes
+/// (trailing spaces among them), which hold every token of [`BRACKETED`].
 fn inner(raw: &[u8], open: usize, close: u8) -> Option<Inner> {
     let mut bytes = [0; 3];
     // One byte, as `[.]` and `[@]` write it: most brackets in reports.
