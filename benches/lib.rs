@@ -274,6 +274,11 @@ pub const HOSTILE: &[Hostile] = &[
     Hostile {
         name: "webdav-hosts",
         unit: b"\\\\a.com@SSL@443\\x ",
+    }, // Zero-width spaces in a name, a bracketed dot and a run of them: each
+    // is dropped or left once, and a bracket looks through a few at most.
+    Hostile {
+        name: "zero-width",
+        unit: "a.\u{200B}b[\u{200B}.\u{200B}]c\u{200B}\u{200B}\u{200B}\u{200B}[\u{200B}".as_bytes(),
     },
 ];
 
