@@ -156,7 +156,7 @@ fn main() {
     }
     let failures: Vec<&Checked> = checked.iter().filter(|c| !c.passed()).collect();
 
-    if !std::env::var_os("IOCX_HOSTILE_CHECK_ONLY").is_some_and(|v| !v.is_empty()) {
+    if std::env::var_os("IOCX_HOSTILE_CHECK_ONLY").is_none_or(|v| v.is_empty()) {
         let mut c = Criterion::default()
             .sample_size(10)
             .warm_up_time(Duration::from_millis(500))

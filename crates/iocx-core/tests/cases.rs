@@ -61,7 +61,7 @@ fn cases_dir() -> PathBuf {
 fn decode_hex(file: &str, name: &str, hex: &str) -> Vec<u8> {
     let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     assert!(
-        digits.len() % 2 == 0,
+        digits.len().is_multiple_of(2),
         "{file}: case `{name}`: input_hex has an odd number of digits"
     );
     digits
@@ -245,7 +245,7 @@ fn every_case_extracts_exactly_what_it_expects() {
     let filter = std::env::var("IOCX_CASE").ok();
     let cases: Vec<LoadedCase> = load_all()
         .into_iter()
-        .filter(|c| filter.as_deref().map_or(true, |f| c.case.name.contains(f)))
+        .filter(|c| filter.as_deref().is_none_or(|f| c.case.name.contains(f)))
         .collect();
     assert!(
         !cases.is_empty(),

@@ -150,7 +150,7 @@ impl Writer<'_> {
             ])?;
             let attribute_id = self.tx.last_insert_rowid();
             self.written += 1;
-            if self.written % 1024 == 0 {
+            if self.written.is_multiple_of(1024) {
                 progress(self.written);
             }
             if event.disable_correlation || attribute.disable_correlation {

@@ -362,9 +362,8 @@ impl Extractor {
             let mut next: Option<usize> = None;
             for (r, run) in runs.iter().enumerate() {
                 if heads[r] < run.end
-                    && next.map_or(true, |n| {
-                        found[heads[r]].order_key() < found[heads[n]].order_key()
-                    })
+                    && next
+                        .is_none_or(|n| found[heads[r]].order_key() < found[heads[n]].order_key())
                 {
                     next = Some(r);
                 }

@@ -193,7 +193,7 @@ impl Scanner<'_, '_> {
             return None;
         }
         let block: u64 = std::str::from_utf8(&text[s..colon]).ok()?.parse().ok()?;
-        if block < 3 || block % 3 != 0 || !(block / 3).is_power_of_two() {
+        if block < 3 || !block.is_multiple_of(3) || !(block / 3).is_power_of_two() {
             return None;
         }
         let b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
