@@ -16,8 +16,8 @@
 //!
 //! Extraction is two steps over the input, both linear:
 //!
-//! 1. **The refanged view.** One SIMD classification pass (AVX2, with a
-//!    scalar fallback) marks every byte that can start a defang token (`[`,
+//! 1. **The refanged view.** One SIMD classification pass (AVX-512BW or
+//!    AVX2, with a scalar fallback) marks every byte that can start a defang token (`[`,
 //!    `(`, `{`, `]`, `\`, ` dot `, ` AT `, `__`, `%`, wide dots, ESC, a
 //!    `://` a space follows, zero-width characters and soft hyphens). Each
 //!    mark is checked against the token table; the ones that are defang
