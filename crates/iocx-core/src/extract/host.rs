@@ -113,7 +113,9 @@ pub(crate) fn cut_glued_word(text: &[u8], start: usize, end: usize) -> usize {
 
 /// True for one of [`GLUED_WORD_TLDS`], the TLDs most hosts use.
 fn common_tld(label: &[u8]) -> bool {
-    GLUED_WORD_TLDS.iter().any(|t| t.as_bytes() == label)
+    GLUED_WORD_TLDS
+        .iter()
+        .any(|t| t.as_bytes().eq_ignore_ascii_case(label))
 }
 
 /// Where the first host of a list run together ends

@@ -221,7 +221,13 @@ impl<'v, 'h> Scanner<'v, 'h> {
         let mut glued_www = None;
         while e < text.len() && is_host_byte(text[e]) {
             union |= text[e];
-            if text[e] == b'.' && glued_www.is_none() && e >= p + 5 && &text[e - 3..e] == b"www" {
+            // In any case, as the value is lower-cased: `….COMWWW.b.com`
+            // read whole would split when extracted again (fuzz).
+            if text[e] == b'.'
+                && glued_www.is_none()
+                && e >= p + 5
+                && text[e - 3..e].eq_ignore_ascii_case(b"www")
+            {
                 glued_www = Some(e - 3);
             }
             e += 1;
