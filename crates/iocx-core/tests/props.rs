@@ -205,6 +205,31 @@ fn ioc_soup() -> impl Strategy<Value = Vec<u8>> {
     prop::collection::vec(token, 0..80).prop_map(|tokens| tokens.concat().into_bytes())
 }
 
+/// `ioc`, written as `written` in `sentence`, is found alone, with a span
+/// that slices what was written and the defanged flag given.
+fn finds_as_written(
+    ioc: &Indicator,
+    sentence: &str,
+    written: &str,
+    defanged: bool,
+) -> Result<(), TestCaseError> {
+    let input = sentence.replacen("{}", written, 1);
+    let matches = Extractor::new().find_all(input.as_bytes());
+    check_spans(input.as_bytes(), &matches)?;
+    let expected = BTreeSet::from([(ioc.kind, ioc.value.clone())]);
+    prop_assert_eq!(pairs(&matches), expected, "input {:?}", input);
+    for m in &matches {
+        prop_assert_eq!(
+            m.raw(input.as_bytes()),
+            written.as_bytes(),
+            "input {:?}",
+            input
+        );
+        prop_assert_eq!(m.defanged, defanged, "input {:?}", input);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -219,15 +244,8 @@ proptest! {
         sentence in prop::sample::select(SENTENCES.to_vec()),
     ) {
         let written = defang(&ioc.value);
-        let input = sentence.replacen("{}", &written, 1);
-        let matches = Extractor::new().find_all(input.as_bytes());
-        check_spans(input.as_bytes(), &matches)?;
-        let expected = BTreeSet::from([(ioc.kind, ioc.value.clone())]);
-        prop_assert_eq!(pairs(&matches), expected, "input {:?}", input);
-        for m in &matches {
-            prop_assert_eq!(m.raw(input.as_bytes()), written.as_bytes(), "input {:?}", input);
-            prop_assert_eq!(m.defanged, written != ioc.value, "input {:?}", input);
-        }
+        let defanged = written != ioc.value;
+        finds_as_written(&ioc, sentence, &written, defanged)?;
     }
 
     #[test]
@@ -235,15 +253,7 @@ proptest! {
         ioc in indicator(),
         sentence in prop::sample::select(SENTENCES.to_vec()),
     ) {
-        let input = sentence.replacen("{}", &ioc.value, 1);
-        let matches = Extractor::new().find_all(input.as_bytes());
-        check_spans(input.as_bytes(), &matches)?;
-        let expected = BTreeSet::from([(ioc.kind, ioc.value.clone())]);
-        prop_assert_eq!(pairs(&matches), expected, "input {:?}", input);
-        for m in &matches {
-            prop_assert_eq!(m.raw(input.as_bytes()), ioc.value.as_bytes());
-            prop_assert!(!m.defanged, "plain text flagged as defanged: {:?}", m);
-        }
+        finds_as_written(&ioc, sentence, &ioc.value, false)?;
     }
 
     #[test]
@@ -253,15 +263,7 @@ proptest! {
     ) {
         // As a web page writes a long list so that it wraps.
         let written = ioc.value.replace('.', ".\u{200B}");
-        let input = sentence.replacen("{}", &written, 1);
-        let matches = Extractor::new().find_all(input.as_bytes());
-        check_spans(input.as_bytes(), &matches)?;
-        let expected = BTreeSet::from([(ioc.kind, ioc.value.clone())]);
-        prop_assert_eq!(pairs(&matches), expected, "input {:?}", input);
-        for m in &matches {
-            prop_assert_eq!(m.raw(input.as_bytes()), written.as_bytes(), "input {:?}", input);
-            prop_assert!(!m.defanged, "flagged as defanged: {:?}", m);
-        }
+        finds_as_written(&ioc, sentence, &written, false)?;
     }
 
     #[test]

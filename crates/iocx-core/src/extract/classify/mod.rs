@@ -100,6 +100,16 @@ fn for_each_scalar<C: Class>(text: &[u8], from: usize, mut f: impl FnMut(usize))
     }
 }
 
+/// Calls `f` with `base` plus the index of every set bit of `mask`, in
+/// increasing order.
+#[inline(always)]
+fn walk(mut mask: u64, base: usize, f: &mut impl FnMut(usize)) {
+    while mask != 0 {
+        f(base + mask.trailing_zeros() as usize);
+        mask &= mask - 1;
+    }
+}
+
 /// The whole loop carries the target feature, so that the class's mask
 /// (and its constants) are inlined into it rather than called per block.
 ///
@@ -113,23 +123,17 @@ unsafe fn for_each_avx2<C: Class>(text: &[u8], mut f: impl FnMut(usize)) {
     // branch that mispredicts about once per walk, whatever its length.
     while i + 64 + LOOKAHEAD <= text.len() {
         // SAFETY: AVX2 is present (the caller's promise), and `i + 67 <= len`.
-        let mut mask = unsafe {
+        let mask = unsafe {
             u64::from(C::avx2_mask(text.as_ptr().add(i)))
                 | u64::from(C::avx2_mask(text.as_ptr().add(i + 32))) << 32
         };
-        while mask != 0 {
-            f(i + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
-        }
+        walk(mask, i, &mut f);
         i += 64;
     }
     while i + 32 + LOOKAHEAD <= text.len() {
         // SAFETY: AVX2 is present (the caller's promise), and `i + 35 <= len`.
-        let mut mask = unsafe { C::avx2_mask(text.as_ptr().add(i)) };
-        while mask != 0 {
-            f(i + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
-        }
+        let mask = unsafe { C::avx2_mask(text.as_ptr().add(i)) };
+        walk(mask.into(), i, &mut f);
         i += 32;
     }
     for_each_scalar::<C>(text, i, f);
@@ -148,11 +152,8 @@ unsafe fn for_each_avx512<C: Class>(text: &[u8], mut f: impl FnMut(usize)) {
     while i + 64 + LOOKAHEAD <= text.len() {
         // SAFETY: AVX-512BW is present (the caller's promise), and
         // `i + 67 <= len`.
-        let mut mask = unsafe { C::avx512_mask(text.as_ptr().add(i)) };
-        while mask != 0 {
-            f(i + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
-        }
+        let mask = unsafe { C::avx512_mask(text.as_ptr().add(i)) };
+        walk(mask, i, &mut f);
         i += 64;
     }
     // SAFETY: AVX2 is present (implied by AVX-512BW here).

@@ -16,59 +16,57 @@ fn scalar_positions<C: Class>(text: &[u8]) -> Vec<usize> {
     out
 }
 
-/// Where a SIMD loop this CPU can run finds other positions of `C` than
-/// the scalar loop, named.
-fn disagreement<C: Class>(text: &[u8]) -> Option<String> {
-    let scalar = scalar_positions::<C>(text);
-    #[cfg(target_arch = "x86_64")]
-    {
-        let mut paths: Vec<(&str, Vec<usize>)> = Vec::new();
-        if std::arch::is_x86_feature_detected!("avx2") {
-            let mut out = Vec::new();
-            // SAFETY: AVX2 is present.
-            unsafe { for_each_avx2::<C>(text, |i| out.push(i)) };
-            paths.push(("avx2", out));
-        }
-        if std::arch::is_x86_feature_detected!("avx512bw") {
-            let mut out = Vec::new();
-            // SAFETY: AVX-512BW is present.
-            unsafe { for_each_avx512::<C>(text, |i| out.push(i)) };
-            paths.push(("avx512", out));
-        }
-        for (name, found) in paths {
-            if found != scalar {
-                return Some(format!("{name}: {found:?}, scalar: {scalar:?}"));
-            }
-        }
+/// The positions a loop reports.
+fn collect(run: impl FnOnce(&mut dyn FnMut(usize))) -> Vec<usize> {
+    let mut out = Vec::new();
+    run(&mut |i| out.push(i));
+    out
+}
+
+/// Where a SIMD loop this CPU can run reports other positions than the
+/// scalar one, named.
+#[cfg(target_arch = "x86_64")]
+fn compare(
+    scalar: Vec<usize>,
+    avx2: impl FnOnce(&mut dyn FnMut(usize)),
+    avx512: impl FnOnce(&mut dyn FnMut(usize)),
+) -> Option<String> {
+    let mut paths = Vec::new();
+    if std::arch::is_x86_feature_detected!("avx2") {
+        paths.push(("avx2", collect(avx2)));
     }
+    if std::arch::is_x86_feature_detected!("avx512bw") {
+        paths.push(("avx512", collect(avx512)));
+    }
+    paths
+        .into_iter()
+        .find(|(_, found)| *found != scalar)
+        .map(|(name, found)| format!("{name}: {found:?}, scalar: {scalar:?}"))
+}
+
+/// [`compare`] for the positions of `C`.
+fn disagreement<C: Class>(text: &[u8]) -> Option<String> {
+    #[cfg(target_arch = "x86_64")]
+    return compare(
+        scalar_positions::<C>(text),
+        // SAFETY: `compare` runs each only where the CPU has its feature.
+        |f| unsafe { for_each_avx2::<C>(text, f) },
+        |f| unsafe { for_each_avx512::<C>(text, f) },
+    );
+    #[cfg(not(target_arch = "x86_64"))]
     None
 }
 
-/// The same for the all-hex chunks.
+/// [`compare`] for the all-hex chunks.
 fn hex_chunk_disagreement(text: &[u8]) -> Option<String> {
-    let mut scalar = Vec::new();
-    for_each_hex_chunk_scalar(text, 0, |i| scalar.push(i));
     #[cfg(target_arch = "x86_64")]
-    {
-        let mut paths: Vec<(&str, Vec<usize>)> = Vec::new();
-        if std::arch::is_x86_feature_detected!("avx2") {
-            let mut out = Vec::new();
-            // SAFETY: AVX2 is present.
-            unsafe { for_each_hex_chunk_avx2(text, |i| out.push(i)) };
-            paths.push(("avx2", out));
-        }
-        if std::arch::is_x86_feature_detected!("avx512bw") {
-            let mut out = Vec::new();
-            // SAFETY: AVX-512BW is present.
-            unsafe { for_each_hex_chunk_avx512(text, |i| out.push(i)) };
-            paths.push(("avx512", out));
-        }
-        for (name, found) in paths {
-            if found != scalar {
-                return Some(format!("{name}: {found:?}, scalar: {scalar:?}"));
-            }
-        }
-    }
+    return compare(
+        collect(|f| for_each_hex_chunk_scalar(text, 0, f)),
+        // SAFETY: `compare` runs each only where the CPU has its feature.
+        |f| unsafe { for_each_hex_chunk_avx2(text, f) },
+        |f| unsafe { for_each_hex_chunk_avx512(text, f) },
+    );
+    #[cfg(not(target_arch = "x86_64"))]
     None
 }
 
