@@ -29,9 +29,18 @@ pub(super) fn len_at(raw: &[u8], i: usize) -> usize {
     }
 }
 
-/// True for the bytes an invisible run must stand between to be dropped.
+/// True for the bytes an invisible run must stand between to be dropped:
+/// visible ASCII, but for the bytes that begin or end a defang token
+/// (`__`, `%3A`, `"&"`, brackets, backslashes), whose handlers read the
+/// input around them as it is: dropped there, a run would make a token
+/// of the value that was none in the text (`socks__\u{AD}b`), and the
+/// value would read otherwise when extracted again (fuzz).
 fn visible(b: u8) -> bool {
     b.is_ascii_graphic()
+        && !matches!(
+            b,
+            b'_' | b'%' | b'&' | b'[' | b']' | b'(' | b')' | b'{' | b'}' | b'\\'
+        )
 }
 
 /// Appends the edit that drops the run of invisible characters holding the
