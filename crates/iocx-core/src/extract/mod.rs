@@ -317,9 +317,11 @@ impl Extractor {
         let wants_network = IndicatorKind::ALL
             .iter()
             .any(|k| k.is_network() && self.reports(*k));
-        if wants_network || self.reports(IndicatorKind::Ssdeep) {
-            scanner.run();
-        }
+        let marks = if wants_network || self.reports(IndicatorKind::Ssdeep) {
+            scanner.run()
+        } else {
+            None
+        };
         let mut found = scanner.out;
         let scanned = found.list.len();
         let text = view.text();
@@ -327,7 +329,8 @@ impl Extractor {
             .iter()
             .any(|k| k.is_hash() && self.reports(*k))
         {
-            tokens::find_hashes(text, &mut found);
+            let chunks = marks.as_ref().map(|m| &m.hex_chunks[..]);
+            tokens::find_hashes(text, chunks, &mut found);
         }
         let hashed = found.list.len();
         let (cves, asns) = (
@@ -335,7 +338,8 @@ impl Extractor {
             self.reports(IndicatorKind::Asn),
         );
         if cves || asns {
-            tokens::find_cves_and_asns(text, cves, asns, self.strictness, &mut found);
+            let starts = marks.as_ref().map(|m| &m.cve_or_asn[..]);
+            tokens::find_cves_and_asns(text, starts, cves, asns, self.strictness, &mut found);
         }
         let Candidates {
             list: mut found,

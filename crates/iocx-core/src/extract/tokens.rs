@@ -18,10 +18,12 @@ fn glued(b: Option<&u8>) -> bool {
     b.is_some_and(|&b| b.is_ascii_alphanumeric())
 }
 
-/// Appends every hex digest in `text` to `out`.
-pub(crate) fn find_hashes(text: &[u8], out: &mut Candidates) {
+/// Appends every hex digest in `text` to `out`, from its all-hex chunks
+/// (see [`for_each_hex_chunk`](super::classify::for_each_hex_chunk)): the
+/// ones given, or found here.
+pub(crate) fn find_hashes(text: &[u8], chunks: Option<&[usize]>, out: &mut Candidates) {
     let mut resume = 0; // runs that end before this offset have been handled
-    super::classify::for_each_hex_chunk(text, |i| {
+    let mut at_chunk = |i: usize| {
         if i < resume {
             return;
         }
@@ -48,7 +50,11 @@ pub(crate) fn find_hashes(text: &[u8], out: &mut Candidates) {
         // The run is hex digits: ASCII.
         let value = out.push_text(kind, run, s, e).value.clone();
         out.values[value].make_ascii_lowercase();
-    });
+    };
+    match chunks {
+        Some(chunks) => chunks.iter().for_each(|&i| at_chunk(i)),
+        None => super::classify::for_each_hex_chunk(text, at_chunk),
+    }
 }
 
 /// True when `at` starts the bytes of a YARA hex string (`$op = {
@@ -102,15 +108,18 @@ fn digits(text: &[u8], at: usize) -> usize {
         .count()
 }
 
-/// Appends every CVE identifier and AS number in `text` to `out`.
+/// Appends every CVE identifier and AS number in `text` to `out`, from
+/// the positions of [`CveOrAsnStart`](super::classify::CveOrAsnStart):
+/// the ones given, or found here.
 pub(crate) fn find_cves_and_asns(
     text: &[u8],
+    starts: Option<&[usize]>,
     cves: bool,
     asns: bool,
     strictness: Strictness,
     out: &mut Candidates,
 ) {
-    super::classify::for_each::<super::classify::CveOrAsnStart>(text, |s| {
+    let mut at = |s: usize| {
         if text[s] == b'A' {
             if asns {
                 asn_at(text, s, strictness, out);
@@ -118,7 +127,11 @@ pub(crate) fn find_cves_and_asns(
         } else if cves {
             cve_at(text, s, out);
         }
-    });
+    };
+    match starts {
+        Some(starts) => starts.iter().for_each(|&s| at(s)),
+        None => super::classify::for_each::<super::classify::CveOrAsnStart>(text, at),
+    }
 }
 
 /// A `CVE-YYYY-NNNN…` identifier at `s`, written `CVE`, `cve` or `Cve`.
@@ -293,34 +306,29 @@ mod tests {
             .collect()
     }
 
+    fn hashes(text: &[u8], out: &mut Candidates) {
+        find_hashes(text, None, out);
+    }
+
     fn find_cves(text: &[u8], out: &mut Candidates) {
-        find_cves_and_asns(text, true, false, Strictness::Normal, out);
+        find_cves_and_asns(text, None, true, false, Strictness::Normal, out);
     }
 
     fn find_asns(text: &[u8], out: &mut Candidates) {
-        find_cves_and_asns(text, false, true, Strictness::Normal, out);
+        find_cves_and_asns(text, None, false, true, Strictness::Normal, out);
     }
 
     #[test]
     fn hashes_by_exact_length() {
         let md5 = "d41d8cd98f00b204e9800998ecf8427e";
-        assert_eq!(values(find_hashes, &format!("md5 {md5}.")), [md5]);
-        assert_eq!(
-            values(find_hashes, &format!("x{md5}")),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            values(find_hashes, &format!("0x{md5}")),
-            Vec::<String>::new()
-        );
-        assert_eq!(
-            values(find_hashes, &format!("{md5}a")),
-            Vec::<String>::new()
-        );
-        assert_eq!(values(find_hashes, &md5.to_uppercase()), [md5]);
+        assert_eq!(values(hashes, &format!("md5 {md5}.")), [md5]);
+        assert_eq!(values(hashes, &format!("x{md5}")), Vec::<String>::new());
+        assert_eq!(values(hashes, &format!("0x{md5}")), Vec::<String>::new());
+        assert_eq!(values(hashes, &format!("{md5}a")), Vec::<String>::new());
+        assert_eq!(values(hashes, &md5.to_uppercase()), [md5]);
         let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
         assert_eq!(
-            values(find_hashes, &format!("a {md5} b {sha256}")),
+            values(hashes, &format!("a {md5} b {sha256}")),
             [md5, sha256]
         );
     }

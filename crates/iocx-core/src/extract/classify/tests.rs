@@ -125,7 +125,46 @@ fn soup() -> impl Strategy<Value = Vec<u8>> {
     vec(prop_oneof![4 => byte, 1 => hex_run, 1 => edge], 0..160).prop_map(|p| p.concat())
 }
 
+/// The same at every offset from a block edge, so that each mark falls in
+/// the 64-byte loop and in the rest after it.
+#[test]
+fn marks_noted_in_the_anchor_pass_at_every_offset() {
+    for pad in 0..160 {
+        let text = [
+            &vec![b'x'; pad][..],
+            b" CVE-1 AS2 a.b 0123456789abcdef0123456789ABCDEF.",
+        ]
+        .concat();
+        let mut anchors = Vec::new();
+        let marks = anchors_noting_marks(&text, |i| anchors.push(i));
+        assert_eq!(anchors, positions::<Anchor>(&text), "pad {pad}");
+        if let Some(marks) = marks {
+            assert_eq!(
+                marks.cve_or_asn,
+                positions::<CveOrAsnStart>(&text),
+                "pad {pad}"
+            );
+            let chunks = collect(|f| for_each_hex_chunk(&text, f));
+            assert!(!chunks.is_empty(), "pad {pad}");
+            assert_eq!(marks.hex_chunks, chunks, "pad {pad}");
+        }
+    }
+}
+
 proptest! {
+    /// The anchor pass that notes the other classes' marks finds what the
+    /// three passes find.
+    #[test]
+    fn marks_noted_in_the_anchor_pass_are_the_passes_own(text in soup()) {
+        let mut anchors = Vec::new();
+        let marks = anchors_noting_marks(&text, |i| anchors.push(i));
+        prop_assert_eq!(anchors, positions::<Anchor>(&text));
+        if let Some(marks) = marks {
+            prop_assert_eq!(marks.cve_or_asn, positions::<CveOrAsnStart>(&text));
+            prop_assert_eq!(marks.hex_chunks, collect(|f| for_each_hex_chunk(&text, f)));
+        }
+    }
+
     #[test]
     fn simd_agrees_with_scalar(text in soup()) {
         prop_assert_eq!(disagreement::<DefangStart>(&text), None);

@@ -63,10 +63,12 @@ impl<'v, 'h> Scanner<'v, 'h> {
         }
     }
 
-    /// Runs the anchor pass over the whole view.
-    pub(crate) fn run(&mut self) {
+    /// Runs the anchor pass over the whole view, and returns what it noted
+    /// for the other recognisers, if anything (see
+    /// [`classify::anchors_noting_marks`]).
+    pub(crate) fn run(&mut self) -> Option<classify::ViewMarks> {
         let mut pos = 0;
-        classify::for_each::<classify::Anchor>(self.text, |p| self.visit(p, &mut pos));
+        classify::anchors_noting_marks(self.text, |p| self.visit(p, &mut pos))
     }
 
     /// Hands the anchor at `p` to its handler, unless it lies inside a token
