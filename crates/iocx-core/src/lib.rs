@@ -31,7 +31,8 @@
 //!    parser decides what it is (URL at `://`, e-mail at `@`, IPv6/ssdeep at
 //!    `:`, IPv4/CIDR/domain at `.`). Hex digests grow from 16-byte chunks
 //!    that are all hex digits (a 32-digit run always covers one), and CVEs
-//!    and ASNs from one pass marking `cve` and `AS`. Each pass finds its
+//!    and ASNs from one pass marking `cve` and `AS` (with AVX-512, both
+//!    are noted during the anchor pass instead). Each pass finds its
 //!    candidates in output order, so they are merged rather than sorted and
 //!    mapped back to input offsets in one forward walk. No regular
 //!    expression runs over the input. The recognisers write the values
