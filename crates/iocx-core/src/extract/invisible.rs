@@ -6,7 +6,8 @@
 //! it wraps (`172.​104.​208.​241`, `ddl.​okyesmobi[.​]com`), and text copied
 //! from them keeps it: the indicator is there for a reader, and cut in
 //! pieces for a byte scanner. The view drops a run of these characters
-//! where it stands between two visible ASCII bytes, and the bracketed
+//! where it stands between two visible ASCII bytes (but for the bytes of
+//! defang tokens, see [`visible`]), and the bracketed
 //! tokens look through them (`[.​]`). Elsewhere (before a word, at a line
 //! end) they are left as they are: they join nothing there.
 //!
