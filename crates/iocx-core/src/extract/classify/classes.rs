@@ -10,7 +10,7 @@ use super::{byte, Class};
 /// ` dot `, ` DOT ` or ` AT `, a scheme separator a space follows
 /// (`hxxp:// evil.com`), the second byte of a soft hyphen (PDF exports
 /// write one hyphen as `-\u{AD}\u{2010}`), the last byte of a zero-width
-/// space, non-joiner or joiner (see [`invisible`](super::invisible)), and
+/// space, non-joiner or joiner (see [`invisible`](crate::extract::invisible)), and
 /// an `&` (the `"&"` that joins strings in Excel formulas); the last three
 /// tokens start before the mark.
 pub(crate) struct DefangStart;
