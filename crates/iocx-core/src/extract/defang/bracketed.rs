@@ -20,16 +20,31 @@ const BRACKETED: &[(&[u8], Meaning)] = &[
 ];
 
 /// Widens each dot token by a stray half bracket beside it (`evil[.]]com`,
-/// `evil[[.]com`, `evil[[.]]com`). Left in the view, `.]` or `[.` is a
-/// half-bracket defang of its own: the value would refang again when
-/// extracted on its own (found by the fuzz target), and a host would not
-/// read as one at all.
+/// `evil[[.]com`, `evil[[.]]com`), and every bracketed token by a second
+/// pair of its brackets around it (`user[[@]]example.com`,
+/// `/a[[/]]b`). Left in the view, `.]` or `[.` is a half-bracket defang of
+/// its own, and `[[@]]` would leave `[@]`: the value would refang again
+/// when extracted on its own (both found by the fuzz target), and a host
+/// would not read as one at all.
 pub(in crate::extract) fn swallow_stray_brackets(raw: &[u8], pending: &mut [Pending]) {
     let label = |i: Option<usize>| {
         i.and_then(|i| raw.get(i))
             .is_some_and(|&b| is_label_byte(b))
     };
-    for p in pending.iter_mut().filter(|p| p.with == Meaning::Dot) {
+    for p in pending.iter_mut() {
+        let doubled = p.start > 0
+            && matches!(raw[p.start], b'[' | b'(' | b'{')
+            && raw[p.start - 1] == raw[p.start]
+            && raw[p.end - 1] == closer(raw[p.start])
+            && raw.get(p.end) == Some(&raw[p.end - 1]);
+        if doubled {
+            p.start -= 1;
+            p.end += 1;
+            continue;
+        }
+        if p.with != Meaning::Dot {
+            continue;
+        }
         let stray_after = raw.get(p.end) == Some(&b']') && label(Some(p.end + 1));
         let stray_before =
             p.start.checked_sub(1).map(|i| raw[i]) == Some(b'[') && label(p.start.checked_sub(2));
