@@ -230,6 +230,11 @@ fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
 /// Excel 4.0 macros build their download URLs from pieces
 /// (`"http://b"&"yr"&"dn.c"&"o"&"m/x"`). Weak: the guards still judge
 /// what it joins.
+///
+/// A join inside a word with a scheme's `p__` or `s__` stays: the `__`
+/// scheme separator (`hxxp__evil.com`) is decided on the input as written,
+/// so a join dropped beside it (`hxxp__"&"evil`, `hxxp_"&"_evil`) would make
+/// a value that reads differently when extracted on its own (fuzz).
 fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
     let piece =
         |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b':' | b'-' | b'_' | b'%');
@@ -237,6 +242,7 @@ fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
         && raw[i - 1..].starts_with(b"\"&\"")
         && piece(raw[i - 2])
         && raw.get(i + 2).is_some_and(|&b| piece(b))
+        && !joins_scheme_underscores(raw, i - 1, i + 2)
     {
         out.push(Pending {
             start: i - 1,
@@ -245,6 +251,28 @@ fn excel_concatenation_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
             weak: true,
         });
     }
+}
+
+/// True when the word that a join `raw[start..end]` would make of the
+/// words beside it holds what may be a scheme's `p__` or `s__`. A scheme
+/// word is short, so a few bytes on either side are enough, and the look
+/// stays bounded on any input.
+fn joins_scheme_underscores(raw: &[u8], start: usize, end: usize) -> bool {
+    const NEAR: usize = 16;
+    let in_word = |b: &&u8| b.is_ascii_alphanumeric() || **b == b'_';
+    let back = raw[..start]
+        .iter()
+        .rev()
+        .take(NEAR)
+        .take_while(in_word)
+        .count();
+    let ahead = raw[end..].iter().take(NEAR).take_while(in_word).count();
+    let mut joined = [0u8; 2 * NEAR];
+    joined[..back].copy_from_slice(&raw[start - back..start]);
+    joined[back..back + ahead].copy_from_slice(&raw[end..end + ahead]);
+    joined[..back + ahead]
+        .windows(3)
+        .any(|w| matches!(w, [b'p' | b'P' | b's' | b'S', b'_', b'_']))
 }
 
 /// ` dot `, ` DOT ` between labels, and ` AT ` between a local part and a
