@@ -286,7 +286,8 @@ proptest! {
 
 /// Text with the two things that hold a line end among other line ends:
 /// dots in brackets wrapped across one (`evil[.\n]com`) and URLs wrapped
-/// at a hyphen (`http://evil.com/runs-\non/`).
+/// at a hyphen (`http://evil.com/runs-\non/`), a PDF export's hyphen
+/// among them.
 fn wrapped_dot_text() -> impl Strategy<Value = Vec<u8>> {
     let piece = prop::sample::select(vec![
         &b"evil"[..],
@@ -299,6 +300,7 @@ fn wrapped_dot_text() -> impl Strategy<Value = Vec<u8>> {
         b" ",
         b"\n",
         b"http://evil.com/runs-",
+        b"http://evil.com/pdf-\xC2\xAD\xE2\x80\x90",
         b"on/",
         b"-",
         b"\r\n",
@@ -339,6 +341,10 @@ fn joined_lines_are_found_whole_and_chunks_pass_over_them() {
         ),
         (
             b"a\nsee http://evil.com/runs-\r\n\non/x now\n",
+            "http://evil.com/runs-on/x",
+        ),
+        (
+            b"a\nsee http://evil.com/runs-\xC2\xAD\xE2\x80\x90\non/x now\n",
             "http://evil.com/runs-on/x",
         ),
     ] {

@@ -50,12 +50,15 @@ pub(crate) use defang::ends_in_wrapped_dot_opening;
 /// they read such an indicator whole, as one pass does.
 pub(crate) fn joins_lines_at(raw: &[u8], newline: usize) -> bool {
     let line_end = |s: &[u8]| s.strip_suffix(b"\r").unwrap_or(s).len();
+    // The view reads a PDF export's hyphen as one, so a line that ends in
+    // one ends in a hyphen there (fuzz).
+    let hyphen_end = |s: &[u8]| s.ends_with(b"-") || s.ends_with(defang::PDF_HYPHEN);
     let before = &raw[..line_end(&raw[..newline])];
     let blank_before = before
         .strip_suffix(b"\n")
         .map(|b| &b[..line_end(b)])
-        .is_some_and(|b| b.ends_with(b"-"));
-    defang::newline_in_wrapped_dot(raw, newline) || before.ends_with(b"-") || blank_before
+        .is_some_and(hyphen_end);
+    defang::newline_in_wrapped_dot(raw, newline) || hyphen_end(before) || blank_before
 }
 
 /// How far above a candidate's line the context guards may look (a table's

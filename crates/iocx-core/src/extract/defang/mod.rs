@@ -212,11 +212,13 @@ fn wide_dot_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
 }
 
 /// `-\u{AD}\u{2010}` (a hyphen, a soft hyphen and a Unicode hyphen), which
-/// some PDF exports write for every hyphen (`the-\u{AD}\u{2010}casgroup.com`),
-/// for the soft hyphen's second byte at `i`: one hyphen. Not a defang, so
-/// weak.
+/// some PDF exports write for every hyphen (`the-\u{AD}\u{2010}casgroup.com`).
+pub(crate) const PDF_HYPHEN: &[u8] = b"-\xC2\xAD\xE2\x80\x90";
+
+/// A [`PDF_HYPHEN`], for the soft hyphen's second byte at `i`: one hyphen.
+/// Not a defang, so weak.
 fn pdf_hyphen_at(raw: &[u8], i: usize, out: &mut Vec<Pending>) {
-    if i >= 2 && raw[i - 2..].starts_with(b"-\xC2\xAD\xE2\x80\x90") {
+    if i >= 2 && raw[i - 2..].starts_with(PDF_HYPHEN) {
         out.push(Pending {
             start: i - 2,
             end: i + 4,
