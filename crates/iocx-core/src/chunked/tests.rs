@@ -359,3 +359,20 @@ fn joined_lines_are_found_whole_and_chunks_pass_over_them() {
         assert_eq!(line_chunks(buf, 2), [0..2, 2..buf.len()]);
     }
 }
+
+/// A bracket is never read as closed on the next line (`[.a\n]`): the
+/// chunk that ends at that line end must decide as one pass does, and
+/// without the next line `[.a` is a half-bracket dot (`evil.com.a`, no
+/// host).
+#[test]
+fn brackets_do_not_close_on_the_next_line() {
+    let extractor = Extractor::new();
+    let buf = b"see evil[.com[.a\n] and bad.org\n";
+    let whole = extractor.find_all(buf);
+    let values: Vec<&str> = whole.iter().map(|m| m.value.as_str()).collect();
+    assert_eq!(values, ["bad.org"]);
+    for chunk in 1..buf.len() {
+        let chunked = find_all_in_chunks(buf, chunk, |c| extractor.find_matches(c));
+        assert_eq!(chunked.to_vec(), whole, "chunk size {chunk}");
+    }
+}

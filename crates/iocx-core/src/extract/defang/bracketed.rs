@@ -119,6 +119,9 @@ struct Inner {
 /// The [`Inner`] of the bracket opened at `open` and closed by `close`,
 /// if it closes within reach: up to two spaces, then at most three bytes
 /// (trailing spaces among them), which hold every token of [`BRACKETED`].
+/// Never on the next line: chunked extraction decides about a line without
+/// the lines after it (the one token that holds a line end, `[.\n]`, is
+/// [`wrapped_dot_end`]'s).
 fn inner(raw: &[u8], open: usize, close: u8) -> Option<Inner> {
     let mut bytes = [0; 3];
     // One byte, as `[.]` and `[@]` write it: most brackets in reports.
@@ -160,6 +163,7 @@ fn inner(raw: &[u8], open: usize, close: u8) -> Option<Inner> {
                 });
             }
             b' ' if len == 0 && lead < 2 => lead += 1,
+            b'\n' => return None,
             b => {
                 if len == bytes.len() {
                     return None;
