@@ -53,7 +53,7 @@ pub struct Attribute {
     pub misp_type: String,
     /// The MISP category (`Network activity`, …), when present.
     pub category: Option<String>,
-    /// The value, normalised as MISP compares values (see [`crate::normalize`]).
+    /// The value, normalised as MISP compares values (see [`normalize_value`](crate::normalize_value)).
     pub value: String,
     /// Whether the attribute is meant for detection.
     pub to_ids: bool,
