@@ -19,31 +19,38 @@ const BRACKETED: &[(&[u8], Meaning)] = &[
     (b"-", Meaning::Hyphen),
 ];
 
-/// Widens each dot token by a stray half bracket beside it (`evil[.]]com`,
-/// `evil[[.]com`, `evil[[.]]com`), and every bracketed token by a second
-/// pair of its brackets around it (`user[[@]]example.com`,
-/// `/a[[/]]b`). Left in the view, `.]` or `[.` is a half-bracket defang of
-/// its own, and `[[@]]` would leave `[@]`: the value would refang again
-/// when extracted on its own (both found by the fuzz target), and a host
-/// would not read as one at all.
-pub(in crate::extract) fn swallow_stray_brackets(raw: &[u8], pending: &mut [Pending]) {
+/// The most pairs of brackets swallowed around one token: an edit's length
+/// must fit its `u16`, and no text nests brackets this deep.
+const MAX_PAIRS: usize = 1000;
+
+/// Widens every token by the pairs of brackets around it, of any kind
+/// (`user[[@]]example.com`, `/a[[[//]]]b`, `a([.])b`), and each dot token
+/// by a stray half bracket beside it (`evil[.]]com`, `evil[[.]com`). Left
+/// in the view, `[[@]]` would leave `[@]`, and `.]` or `[.` is a
+/// half-bracket defang of its own: the value would refang again when
+/// extracted on its own (found by the fuzz target), and a host would not
+/// read as one at all. A token in brackets nested deeper than
+/// [`MAX_PAIRS`] is left as written.
+pub(in crate::extract) fn swallow_stray_brackets(raw: &[u8], pending: &mut Vec<Pending>) {
     let label = |i: Option<usize>| {
         i.and_then(|i| raw.get(i))
             .is_some_and(|&b| is_label_byte(b))
     };
-    for p in pending.iter_mut() {
-        let doubled = p.start > 0
-            && matches!(raw[p.start], b'[' | b'(' | b'{')
-            && raw[p.start - 1] == raw[p.start]
-            && raw[p.end - 1] == closer(raw[p.start])
-            && raw.get(p.end) == Some(&raw[p.end - 1]);
-        if doubled {
+    pending.retain_mut(|p| {
+        let mut pairs = 0;
+        while p.start > 0
+            && matches!(raw[p.start - 1], b'[' | b'(' | b'{')
+            && raw.get(p.end) == Some(&closer(raw[p.start - 1]))
+        {
+            if pairs == MAX_PAIRS {
+                return false;
+            }
             p.start -= 1;
             p.end += 1;
-            continue;
+            pairs += 1;
         }
-        if p.with != Meaning::Dot {
-            continue;
+        if pairs > 0 || p.with != Meaning::Dot {
+            return true;
         }
         let stray_after = raw.get(p.end) == Some(&b']') && label(Some(p.end + 1));
         let stray_before =
@@ -56,7 +63,8 @@ pub(in crate::extract) fn swallow_stray_brackets(raw: &[u8], pending: &mut [Pend
         if stray_before && joins_after {
             p.start -= 1;
         }
-    }
+        true
+    });
 }
 
 /// The closing bracket for the opening one `open`.
@@ -288,4 +296,32 @@ pub(super) fn bracketed_at(raw: &[u8], open: usize, out: &mut Vec<Pending>) {
         with,
         weak: false,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spans of the tokens found for the bracket before the first dot of
+    /// `raw`, once widened.
+    fn swallowed(raw: &[u8]) -> Vec<(usize, usize)> {
+        let open = raw.iter().position(|&b| b == b'.').expect("a dot") - 1;
+        let mut pending = Vec::new();
+        bracketed_at(raw, open, &mut pending);
+        swallow_stray_brackets(raw, &mut pending);
+        pending.iter().map(|p| (p.start, p.end)).collect()
+    }
+
+    /// `a` and `b` joined by `[.]` in `n` more pairs of brackets.
+    fn nested(n: usize) -> Vec<u8> {
+        [&b"a"[..], &vec![b'['; n], b"[.]", &vec![b']'; n], b"b"].concat()
+    }
+
+    #[test]
+    fn nested_pairs_are_swallowed_up_to_the_limit() {
+        assert_eq!(swallowed(&nested(0)), [(1, 4)]);
+        assert_eq!(swallowed(&nested(3)), [(1, 10)]);
+        assert_eq!(swallowed(&nested(MAX_PAIRS)), [(1, 2 * MAX_PAIRS + 4)]);
+        assert_eq!(swallowed(&nested(MAX_PAIRS + 1)), []);
+    }
 }
